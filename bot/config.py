@@ -1,0 +1,73 @@
+"""Settings from the environment: the only module that reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+
+DEFAULT_DB = Path("claimbot.json")
+DEFAULT_API_URL = "https://api.telegram.org"
+TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything claimbot reads from its environment."""
+
+    db: Path = DEFAULT_DB
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    admins: frozenset[int] = field(default_factory=frozenset)
+    digest_chat: str | None = None
+    digest_time: time = time(8, 0)
+    timezone: str = "UTC"
+
+    def require_token(self) -> str:
+        """The bot token, or a clear error that also says how to try claimbot without Telegram."""
+        if not self.token:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and export its token, "
+                "or try claimbot in the terminal with `claimbot chat`."
+            )
+        if not TOKEN_SHAPE.match(self.token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected digits, a colon, then 30+ "
+                "letters, digits, '_' or '-'). Check it with @BotFather, or use `claimbot chat` meanwhile."
+            )
+        return self.token
+
+
+def _admins(raw: str) -> frozenset[int]:
+    try:
+        return frozenset(int(part) for part in raw.replace(" ", "").split(",") if part)
+    except ValueError as exc:
+        raise SettingsError(f"CLAIMBOT_ADMINS must be comma-separated numeric user ids, got {raw!r}") from exc
+
+
+def _time(raw: str) -> time:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", raw.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise SettingsError(f"CLAIMBOT_DIGEST_TIME must be HH:MM (24-hour), got {raw!r}")
+    return time(int(match[1]), int(match[2]))
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings; pass a mapping in tests instead of touching the real environment."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        db=Path(env.get("CLAIMBOT_DB") or DEFAULT_DB),
+        token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        api_url=(env.get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        admins=_admins(env.get("CLAIMBOT_ADMINS", "")),
+        digest_chat=env.get("CLAIMBOT_DIGEST_CHAT") or None,
+        digest_time=_time(env["CLAIMBOT_DIGEST_TIME"]) if env.get("CLAIMBOT_DIGEST_TIME") else time(8, 0),
+        timezone=env.get("CLAIMBOT_TZ") or "UTC",
+    )

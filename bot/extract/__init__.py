@@ -1,0 +1,1 @@
+"""Pull claims, speakers, figures and dates out of article text."""

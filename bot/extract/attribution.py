@@ -1,0 +1,398 @@
+"""Find who said what in a parsed article: the speech forms news uses, read off the dependency parse.
+
+Forms: "X said (that) ...", "..., X said", "..., said X", "X told AP ...", "according to X, ...",
+"X wrote on Telegram ...", "..., citing X" (X relayed it), 'X: "..."', and quotations that run over
+several sentences. Speakers come back as written (pronouns included); `claims.py` resolves them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.extract.speakers import ORGANISATION, Name, name_of, name_of_span
+
+#: Verbs that report speech or a stated estimate.
+SPEECH_LEMMAS = frozenset(
+    """
+    say tell report add write claim state announce estimate describe confirm warn note insist argue
+    explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
+    allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
+    vow pledge promise inform assess calculate told says
+    """.split()
+)
+
+#: Audiences that relay nothing: "told reporters".
+GENERIC_AUDIENCE = frozenset(
+    """
+    reporters journalists press media lawmakers parliament audience crowd
+    """.split()
+)
+
+#: Nouns that only carry what someone else said: "citing information from X", "data compiled by X".
+CARRIER_NOUNS = frozenset(
+    """
+    information report reports data figures statement statements words sources poll polls survey
+    surveys study studies analysis estimate estimates tally count statistics research calculations
+    records documents assessment projections forecast
+    """.split()
+)
+
+#: Speech verbs that go on with what the same speaker said just before.
+CONTINUING_LEMMAS = frozenset({"add", "reiterate", "continue"})
+
+#: Verbs whose subject is a news organisation passing on what its source said.
+RELAY_VERBS = frozenset({"report"})
+
+OPEN_QUOTES = "\u201c\u2018"
+CLOSE_QUOTES = "\u201d\u2019"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One act of speech in the text; offsets are character positions in the document."""
+
+    speaker: Name
+    verb: str
+    unit: tuple[int, int]  # the sentence(s) that carry it
+    content: tuple[int, int]  # what was said
+    verb_at: int  # where the speech verb (or its stand-in) is
+    relayed_by: str | None = None
+    quoted: bool = False
+    frame: tuple[tuple[int, int], ...] = ()  # where "when it was said" may stand: "said on Jan. 4"
+    continues: bool = False  # "X added", "X also said": more of what X said just before
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of quotations (quote marks included), never crossing a paragraph break."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            start = None
+        elif ch == '"':
+            if start is None:
+                start = i
+            else:
+                spans.append((start, i + 1))
+                start = None
+        elif ch == "\u201c":
+            start = i
+        elif ch == "\u201d" and start is not None:
+            spans.append((start, i + 1))
+            start = None
+    return spans
+
+
+def _units(doc: Doc, quotes: list[tuple[int, int]]) -> Iterator[Span]:
+    """Sentences, joined where one quotation runs across them."""
+    sents = list(doc.sents)
+    i = 0
+    while i < len(sents):
+        start = sents[i].start
+        end_char = sents[i].end_char
+        j = i
+        for qs, qe in quotes:
+            if sents[i].start_char <= qs < end_char < qe:
+                end_char = qe
+        while j + 1 < len(sents) and sents[j].end_char < end_char:
+            j += 1
+        # a quotation closed at the start of the next sentence ("... ." he said.) belongs with it
+        yield doc[start : sents[j].end]
+        i = j + 1
+
+
+def _in_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    return any(qs < tok.idx < qe - 1 for qs, qe in quotes)
+
+
+def _subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "expl") and child.lower_ not in ("that", "which", "who", "it"):
+            return child
+        if child.dep_ == "nsubj" and child.lower_ == "it":
+            return child
+    # "X said ... and added ...", "X said ..., adding: ..." share the subject of the verb they hang on
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head)
+    return None
+
+
+def _trailing_subject(unit: Span, verb: Token) -> Span | None:
+    """The phrase between the last comma and a trailing verb: '..., the Associated Press (AP) reported'."""
+    j = verb.i - 1
+    while (
+        j >= unit.start
+        and unit.doc[j].text not in (",", '"', "\u201d", ";", ":")
+        and unit.doc[j].pos_
+        not in (
+            "VERB",
+            "AUX",
+        )
+    ):
+        j -= 1
+    if j < unit.start or j == verb.i - 1 or unit.doc[j].pos_ in ("VERB", "AUX"):
+        return None
+    return unit.doc[j + 1 : verb.i]
+
+
+def _cited(verb: Token) -> str | None:
+    """Who a speaker cites: '..., citing a senior official', 'citing information from X'."""
+    for child in verb.children:
+        if child.lemma_ == "cite" and child.pos_ == "VERB":
+            for obj in child.children:
+                if obj.dep_ in ("dobj", "pobj", "attr"):
+                    return _np_text(_through_carrier(obj))
+    return None
+
+
+def _through_carrier(tok: Token) -> Token:
+    """'information from X', 'an exit poll by X', 'data compiled by X': X, whose words they are."""
+    if tok.lower_ in CARRIER_NOUNS:
+        for obj in tok.subtree:
+            if obj.dep_ == "pobj" and obj.head.lower_ in ("from", "by"):
+                return obj
+            if obj.dep_ == "pobj" and obj.head.lower_ == "of" and obj.pos_ == "PROPN":
+                return obj
+    return tok
+
+
+def _np_text(tok: Token) -> str:
+    name = name_of(tok)
+    if name is not None and not name.is_reference:
+        return name.text
+    left = min(t.i for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("punct",))
+    text = tok.doc[left : tok.i + 1].text
+    return re.sub(r"^(the|a|an|his|her|their|its)\s+", "", text, flags=re.I)
+
+
+def _according_to(unit: Span) -> tuple[Token, Token] | None:
+    """The 'according' token and the head of its object, when the unit has 'according to X'."""
+    for tok in unit:
+        if tok.lower_ == "according" and tok.i + 1 < unit.end and tok.doc[tok.i + 1].lower_ == "to":
+            for obj in tok.doc[tok.i + 1].children:
+                if obj.dep_ == "pobj":
+                    return tok, _through_carrier(obj)
+    return None
+
+
+def _frame(unit: Span, verb: Token, content: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """The attribution around what was said, less participle tails ("..., referring to the meeting on
+    January 9"), which speak of other times."""
+    holes = sorted(
+        [content]
+        + [_chars(c) for c in verb.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"]
+    )
+    spans, at = [], unit.start_char
+    for start, end in holes:
+        if start > at:
+            spans.append((at, start))
+        at = max(at, end)
+    if at < unit.end_char:
+        spans.append((at, unit.end_char))
+    return tuple(spans)
+
+
+def _chars(tok: Token) -> tuple[int, int]:
+    """Character span of a token's whole subtree."""
+    left, right = tok.left_edge, tok.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _span_chars(tokens: list[Token]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _strip_content(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Trim punctuation, a leading 'that' and an unmatched quote from a content span."""
+    text = doc.text
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in " ,;:\u2014-\n":
+            start += 1
+            changed = True
+        while end > start and text[end - 1] in " ,;:\u2014-\n":
+            end -= 1
+            changed = True
+        if text[start : start + 5].lower() == "that ":
+            start += 5
+            changed = True
+    segment = text[start:end]
+    if segment.count('"') % 2 == 1:
+        if segment.startswith('"'):
+            start += 1
+        elif segment.endswith('"'):
+            end -= 1
+    return start, end
+
+
+def _content(
+    unit: Span, verb: Token, subject: Token | Span | None, quotes: list[tuple[int, int]]
+) -> tuple[tuple[int, int], bool] | None:
+    """Character span of what was said, and whether it is a direct quotation."""
+    doc = unit.doc
+    unit_quotes = [(qs, qe) for qs, qe in quotes if unit.start_char <= qs and qe <= unit.end_char]
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    if clause is not None and clause.i < verb.i:
+        left = min(t.i for t in clause.subtree)
+        right = max(t.i for t in clause.subtree)
+        if clause.dep_ == "parataxis" or any(
+            qs <= doc[left].idx and doc[right].idx < qe for qs, qe in unit_quotes
+        ):
+            clause = clause if not unit_quotes else None
+    if clause is not None:
+        toks = sorted(clause.subtree, key=lambda t: t.i)
+        if clause.i > verb.i and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
+            # "said North Korean soldiers, ..., had suffered": the parser may hang the clause's subject on
+            # the speech verb
+            split = [c for c in verb.children if c.dep_ in ("dobj", "attr") and verb.i < c.i < toks[0].i]
+            if split:
+                toks = [doc[i] for i in range(split[0].left_edge.i, toks[-1].i + 1)]
+        start, end = _span_chars(toks)
+        inside = [q for q in unit_quotes if q[0] <= start + 1 and end - 1 <= q[1]]
+        if inside:
+            qs, qe = inside[0]
+            return (qs + 1, qe - 1), True
+        if clause.i < verb.i:
+            start = min(start, unit.start_char)
+        return _strip_content(doc, start, end), False
+    outside = [q for q in unit_quotes if not (q[0] < verb.idx < q[1])]
+    has_object = any(c.dep_ in ("dobj", "attr") and not _in_quote(c, quotes) for c in verb.children)
+    if outside and not has_object:
+        # the longest quoted stretch next to the speech verb is what was said
+        joined = [q for q in outside if q[1] - q[0] > 12] or outside
+        start, end = joined[0][0] + 1, joined[-1][1] - 1
+        return (start, end), True
+    subj_left = subject.left_edge.i if isinstance(subject, Token) else (subject.start if subject else verb.i)
+    if subj_left > unit.start + 2 and verb.i > subj_left:
+        # "..., X said in a statement": what precedes the attribution
+        return _strip_content(doc, unit.start_char, doc[subj_left].idx), False
+    after = [t for t in unit if t.i > verb.i and not t.is_punct]
+    if not after:
+        return None
+    return _strip_content(doc, after[0].idx, unit.end_char), False
+
+
+def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
+    """A statement must be about something: a noun or a number, not only 'this is significant'."""
+    piece = doc.char_span(span[0], span[1], alignment_mode="expand")
+    if piece is None:
+        return False
+    return any(t.pos_ in ("NOUN", "PROPN", "NUM") for t in piece)
+
+
+def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
+    verbs = []
+    for tok in unit:
+        if tok.lemma_.lower() not in SPEECH_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if tok.dep_ in ("amod", "acl", "relcl") or _in_quote(tok, quotes):
+            continue
+        if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "never" for c in tok.children):
+            continue  # "was reported", "did not say", "has never confirmed"
+        verbs.append(tok)
+    return verbs
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Every attributed statement in a parsed article, in reading order."""
+    quotes = quote_spans(doc.text)
+    found: list[Attribution] = []
+    for unit in _units(doc, quotes):
+        found.extend(_unit_attributions(unit, quotes))
+    return found
+
+
+def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[Attribution]:
+    doc = unit.doc
+    unit_span = (unit.start_char, unit.end_char)
+    according = _according_to(unit)
+    verbs = _speech_verbs(unit, quotes)
+    seen_content: list[tuple[int, int]] = []
+    for verb in verbs:
+        if any(start <= verb.idx < end for start, end in seen_content):
+            continue  # "X said ..., though he acknowledged ...": part of what X said
+        subject: Token | Span | None = _subject(verb)
+        speaker = name_of(subject) if isinstance(subject, Token) else None
+        if speaker is None:
+            subject = _trailing_subject(unit, verb)
+            speaker = name_of_span(subject) if subject is not None else None
+        if speaker is None:
+            continue
+        relayed = _cited(verb)
+        if verb.lemma_ == "tell":
+            for obj in verb.children:
+                if (
+                    obj.dep_ in ("dobj", "dative")
+                    and obj.lower_ not in GENERIC_AUDIENCE
+                    and obj.pos_ == "PROPN"
+                ):
+                    relayed = _np_text(obj)
+        if according is not None:
+            relayed = relayed or _np_text(according[1])
+        if verb.lemma_ in RELAY_VERBS and speaker.kind == ORGANISATION and relayed:
+            # "AP reported ..., citing a senior official": the official said it, AP relayed it
+            cited = next(
+                (o for c in verb.children if c.lemma_ == "cite" for o in c.children if o.dep_ == "dobj"), None
+            )
+            inner = name_of(_through_carrier(cited)) if cited is not None else None
+            if inner is not None and not inner.is_reference:
+                speaker, relayed = inner, speaker.text
+        found = _content(unit, verb, subject, quotes)
+        if found is None:
+            continue
+        content, quoted = found
+        if content in seen_content or not _has_substance(doc, content):
+            continue
+        seen_content.append(content)
+        frame = _frame(unit, verb, content)
+        continues = verb.lemma_ in CONTINUING_LEMMAS or any(c.lower_ == "also" for c in verb.children)
+        yield Attribution(
+            speaker, verb.lemma_, unit_span, content, verb.idx, relayed, quoted, tuple(frame), continues
+        )
+    if not verbs:
+        yield from _colon_quote(unit, quotes)
+    if according is not None and not verbs:
+        yield from _according_only(unit, according)
+
+
+def _according_only(unit: Span, according: tuple[Token, Token]) -> Iterator[Attribution]:
+    """'..., according to X.' with no speech verb: X is the speaker of the rest of the sentence."""
+    acc, obj = according
+    speaker = name_of(obj)
+    if speaker is None:
+        return
+    phrase = sorted(acc.subtree, key=lambda t: t.i)
+    left, right = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    doc = unit.doc
+    if left - unit.start_char > unit.end_char - right:
+        content = _strip_content(doc, unit.start_char, left)
+    else:
+        content = _strip_content(doc, right, unit.end_char)
+    if _has_substance(doc, content):
+        frame = (_chars(acc),)
+        yield Attribution(
+            speaker, "according", (unit.start_char, unit.end_char), content, acc.idx, frame=frame
+        )
+
+
+def _colon_quote(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[Attribution]:
+    """'President Jane Doe: "We will rebuild."' names the speaker before a colon."""
+    for tok in unit:
+        if tok.text != ":" or _in_quote(tok, quotes):
+            continue
+        before = unit.doc[unit.start : tok.i]
+        after = [q for q in quotes if tok.idx < q[0] <= tok.idx + 3 and q[1] <= unit.end_char]
+        if not after or not len(before) or any(t.pos_ in ("VERB", "AUX") for t in before):
+            return
+        speaker = name_of_span(before)
+        if speaker is not None and not speaker.is_reference:
+            qs, qe = after[0]
+            frame = ((before.start_char, before.end_char),)
+            unit_span = (unit.start_char, unit.end_char)
+            yield Attribution(speaker, "colon", unit_span, (qs + 1, qe - 1), tok.idx, None, True, frame)
+        return

@@ -1,0 +1,324 @@
+"""Who is speaking: a canonical name for a subject phrase, and whether two names are one speaker.
+
+News names one speaker many ways ("Ukrainian President Volodymyr Zelensky", "Zelenskiy", "the president").
+Titles and descriptions are stripped by word tables; spellings are joined by name structure plus rapidfuzz
+similarity, never by a list of known people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from spacy.tokens import Span, Token
+
+PERSON, ORGANISATION, ANONYMOUS = "person", "organisation", "anonymous"
+
+#: Words of a title or role that precede a person's name ("Mayor", "Commander-in-Chief", "spokesperson").
+TITLE_WORDS = frozenset(
+    """
+    president vice prime minister premier chancellor secretary general gen gen. lt lt. col col. maj
+    maj. commander chief commander-in-chief in mayor governor gov gov. senator sen sen. rep rep.
+    representative spokesperson spokesman spokeswoman director ceo chairman chairwoman chair head
+    leader dr dr. mr mr. mrs mrs. ms ms. prof prof. professor ambassador judge justice king queen
+    prince princess pope president-elect elect deputy acting former top foreign defense defence
+    finance interior economy health justice national security council adviser advisor analyst
+    economist officer colonel captain lieutenant sergeant admiral marshal speaker founder executive
+    chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
+    treasurer commissioner superintendent inspector coach manager minister-president state army
+    military navy air force officials official
+    """.split()
+)
+
+#: Head nouns of an organisation's name.
+ORG_WORDS = frozenset(
+    """
+    ministry house council forces force agency office department bank company corporation corp inc
+    ltd plc group service services police army navy command court commission committee party
+    government parliament university institute authority administration pentagon kremlin nato un
+    bureau board union federation association organisation organization fund agency's network
+    newspaper media outlet press times post journal news tv television radio channel agency guard
+    guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
+    reuters bloomberg interfax
+    """.split()
+)
+
+#: Head nouns that describe an unnamed source ("a senior official", "local officials", "sources").
+ANONYMOUS_HEADS = frozenset(
+    """
+    official officials source sources spokesperson spokesman spokeswoman representative
+    representatives diplomat diplomats officer officers analyst analysts expert experts person
+    people aide aides insider insiders observer observers resident residents witness witnesses
+    executive executives economist economists lawmaker lawmakers investigator investigators
+    researcher researchers authorities authority assessment assessments estimate estimates
+    intelligence report reports
+    """.split()
+)
+
+PRONOUNS = frozenset(
+    """
+
+    he she they it we i him her them his hers their its
+
+    """.split()
+)
+PERSON_PRONOUNS = frozenset(
+    """
+    he she him her his hers
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A speaker as named in one sentence."""
+
+    text: str
+    kind: str
+    titles: tuple[str, ...] = ()
+    head: str = ""
+    fallback_kind: str | None = None  # a description that stands on its own when nothing earlier fits
+
+    @property
+    def is_reference(self) -> bool:
+        """A pronoun or a bare description ("the president") that must be resolved to someone named."""
+        return self.kind == "reference"
+
+
+def span_text(tokens: list[Token]) -> str:
+    """The words as they stand in the text ("RFE/RL", "Russia's"), not re-joined with spaces."""
+    if not tokens:
+        return ""
+    return tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:\"'“”‘’")
+    return re.sub(r"\s*\(\s*", " (", text).replace(" )", ")")
+
+
+def _propn_run(tokens: list[Token], head: Token) -> list[Token]:
+    """The proper-noun words that end at head: "White House spokesperson John Kirby" -> John Kirby."""
+    if head not in tokens:
+        return []
+    end = tokens.index(head)
+    start = end
+    while start > 0:
+        prev = tokens[start - 1]
+        if prev.pos_ == "PROPN" or (prev.text == "-" and start > 1 and tokens[start - 2].pos_ == "PROPN"):
+            start -= 1
+            continue
+        break
+    return tokens[start : end + 1]
+
+
+def _strip_titles(tokens: list[Token]) -> tuple[list[Token], list[str]]:
+    """Drop leading titles, nationalities and possessors, but never the name's own head word."""
+    titles = []
+    while len(tokens) > 1 and (
+        tokens[0].lower_ in TITLE_WORDS
+        or tokens[0].text in "-'s"
+        or tokens[0].ent_type_ in ("GPE", "NORP")
+        or tokens[0].dep_ == "poss"
+    ):
+        if tokens[0].lower_ in TITLE_WORDS:
+            titles.append(tokens[0].lower_)
+        tokens = tokens[1:]
+    return tokens, titles
+
+
+def _np_tokens(head: Token) -> list[Token]:
+    """The noun phrase of head without relative clauses, prepositional tails or appositions."""
+    keep = {head}
+    for child in head.children:
+        if child.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case") or (
+            child.dep_ in ("cc", "conj") and child.i < head.i
+        ):
+            keep.update(child.subtree)
+        elif child.dep_ == "punct" and child.text == "-" and child.i < head.i:
+            keep.add(child)
+    ordered = sorted(keep, key=lambda t: t.i)
+    # the phrase is contiguous from its left edge up to head ...
+    start, end = ordered[0].i, head.i
+    if head.pos_ == "PROPN":
+        # ... and, for a name, through "of/for" + a proper noun: "Institute for Public Affairs"
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("of", "for") and child.i == end + 1:
+                objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+                if objs:
+                    end = max(t.i for t in objs[0].subtree)
+    doc = head.doc
+    return [doc[i] for i in range(start, end + 1)]
+
+
+def _person_in(tokens: list[Token]) -> list[Token]:
+    run: list[Token] = []
+    for tok in tokens:
+        if tok.ent_type_ == "PERSON":
+            run.append(tok)
+        elif run:
+            break
+    return run
+
+
+def name_of(head: Token) -> Name | None:
+    """The canonical name of the speaker whose noun phrase is headed by head."""
+    lower = head.lower_
+    if head.pos_ == "PRON" or lower in PRONOUNS:
+        return Name(lower, "reference", head=lower) if lower in PRONOUNS else None
+    # an apposition that names the person wins: "Ukraine's army chief, Oleksandr Syrskyi, said"
+    if head.pos_ == "NOUN":
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                inner = name_of(child)
+                if inner is not None:
+                    titles = tuple(t.lower_ for t in _np_tokens(head) if t.lower_ in TITLE_WORDS)
+                    return Name(inner.text, inner.kind, titles + inner.titles, inner.head)
+    tokens = _np_tokens(head)
+    words = [t.lower_ for t in tokens]
+    if head.pos_ == "PROPN":
+        person = _person_in(tokens)
+        run = person or _propn_run(tokens, head)
+        run, stripped = _strip_titles(run)
+        titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
+        if not run:
+            return None
+        is_org = head.ent_type_ in ("ORG", "NORP", "GPE", "FAC") and not person
+        is_org = is_org or any(t.lower_ in ORG_WORDS for t in run) or len(run) > 3
+        if is_org:
+            text = _org_text(tokens)
+            return Name(text, ORGANISATION, titles_all, head.lower_)
+        return Name(_clean(span_text(run)), PERSON, titles_all or tuple(stripped), head.lower_)
+    if head.pos_ != "NOUN":
+        return None
+    represented = _speaking_for(head)
+    if represented is not None:
+        return represented
+    org = lower in ORG_WORDS or any(t.ent_type_ == "ORG" for t in tokens)
+    if not org and not is_human_noun(head):
+        return None
+    kind = ORGANISATION if org else ANONYMOUS
+    text = _org_text(tokens) if org else _clean(span_text(tokens[1:] if tokens[0].dep_ == "det" else tokens))
+    if words and words[0] in DEFINITE and not any(t.pos_ == "PROPN" for t in tokens[1:]):
+        # "the company", "the governor": someone named earlier; a role alone never stands as a speaker
+        fallback = None if lower in TITLE_WORDS and not org else kind
+        return Name(text, "reference", head=lower, fallback_kind=fallback)
+    return Name(text, kind, head=lower)
+
+
+DEFINITE = frozenset(
+    """
+
+
+    the this that these those his her their its
+
+
+    """.split()
+)
+
+#: Endings of nouns for people: monitors, economists, residents, physicians, protesters.
+HUMAN_ENDINGS = ("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ent", "ents", "ant", "ants")
+HUMAN_NOUNS = frozenset(
+    """
+    member members person people staff police crew team panel
+    """.split()
+)
+
+
+def is_human_noun(tok: Token) -> bool:
+    """Whether a common noun can name who spoke: a role, a group of people, or a carrier of sources."""
+    lower = tok.lower_
+    if lower in ANONYMOUS_HEADS or lower in HUMAN_NOUNS or lower in TITLE_WORDS:
+        return True
+    return len(lower) > 5 and lower.endswith(HUMAN_ENDINGS) and lower not in NOT_HUMAN
+
+
+#: Words with a people-like ending that are not people.
+NOT_HUMAN = frozenset(
+    """
+    number numbers water weather winter summer border center centre quarter order matter letter
+    paper power tower error sector factor actor meter metres meters percent payment payments
+    investment government department statement agreement parliament element moment movement
+    tournament document amount account event events comment comments incident incidents
+    """.split()
+)
+
+
+def _speaking_for(head: Token) -> Name | None:
+    """'Monitors from the Democracy Watch group', 'analysts at Nordbank': the organisation they speak for."""
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "at", "of", "with"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (
+                    obj.pos_ == "PROPN" or any(c.pos_ == "PROPN" for c in obj.children)
+                ):
+                    inner = name_of(obj)
+                    if inner is not None and inner.kind == ORGANISATION:
+                        return inner
+    return None
+
+
+def _org_text(tokens: list[Token]) -> str:
+    """An organisation keeps its possessor ("Russia's Defense Ministry") but not an article or a
+    description before its name ("Russian newspaper Izvestia" -> "Izvestia")."""
+    for k in range(len(tokens) - 1, 0, -1):
+        if tokens[k].pos_ == "PROPN" and tokens[k - 1].pos_ == "NOUN" and tokens[k - 1].text.islower():
+            tokens = tokens[k:]
+            break
+    while tokens and tokens[0].lower_ in ("the", "a", "an") and tokens[0].text.islower():
+        tokens = tokens[1:]
+    if tokens and tokens[0].lower_ in ("the", "a", "an") and tokens[0].i == tokens[0].sent.start:
+        tokens = tokens[1:]
+    return _clean(span_text(tokens))
+
+
+def name_of_span(span: Span) -> Name | None:
+    """Name for a phrase found by its surface, not its parse (e.g. a trailing "..., the Pentagon said")."""
+    heads = [t for t in span if t.head not in span or t.head == t]
+    if not heads:
+        return None
+    return name_of(heads[-1])
+
+
+# --- one speaker across spellings -------------------------------------------------------------------------
+
+
+def _norm(name: str) -> str:
+    name = name.lower().replace("’", "'")
+    name = re.sub(r"^the\s+", "", name)
+    name = re.sub(r"'s\b", "", name)
+    name = re.sub(r"[^\w\s-]", " ", name)
+    return " ".join(name.split())
+
+
+def _similar_word(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) < 4 or len(b) < 4:
+        return False
+    return a[0] == b[0] and fuzz.ratio(a, b) >= 80
+
+
+def same_speaker(a: str, kind_a: str, b: str, kind_b: str) -> bool:
+    """Whether two names are one speaker: "Zelenskiy" ~ "Volodymyr Zelensky", "Pentagon" ~ "the Pentagon"."""
+    na, nb = _norm(a), _norm(b)
+    if na == nb:
+        return True
+    if PERSON not in (kind_a, kind_b):
+        # organisations and unnamed sources: only near-identical names are one speaker
+        return kind_a == kind_b == ORGANISATION and fuzz.token_sort_ratio(na, nb) >= 92
+    if kind_a != kind_b:
+        return False
+    wa, wb = na.split(), nb.split()
+    if not _similar_word(wa[-1], wb[-1]):
+        return False
+    if len(wa) > 1 and len(wb) > 1:
+        fa, fb = wa[0], wb[0]
+        return fa[0] == fb[0] and (len(fa) <= 2 or len(fb) <= 2 or fuzz.ratio(fa, fb) >= 75)
+    return True
+
+
+def better_name(a: str, b: str) -> str:
+    """The fuller of two spellings of one speaker: a full name beats a surname alone."""
+    return b if len(b.split()) > len(a.split()) else a

@@ -1,0 +1,166 @@
+"""A TinyDB storage that never leaves a half-written or clobbered JSON file behind.
+
+TinyDB's JSONStorage rewrites the file in place, so a crash mid-write or a second writer can leave it
+truncated or doubled. Here every write goes to a temp file in the same directory, is fsynced, and replaces the
+target in one rename; a reader sees the old file or the new one, never a mix. A file that cannot be parsed is
+reported and left exactly as it is, so a human can look at it.
+
+An empty (0-byte) file reads as an empty database: TinyDB's own JSONStorage creates such files, and an atomic
+writer never produces one, so it cannot be a torn write of ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import glob
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import Storage
+
+Tables = dict[str, dict[str, Any]]
+
+
+class StoreError(Exception):
+    """The store file cannot be read or written; the message names the file and what is wrong."""
+
+
+class AtomicJSONStorage(Storage):
+    """Whole-file JSON storage written by temp file + fsync + os.replace."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.path = Path(path)
+        # (device, inode, size, mtime) of the file as last read or written by us: a write only skips
+        # re-checking the target when it is still that file, so a file gone corrupt is never replaced.
+        self._known: tuple[int, int, int, int] | None = None
+
+    def read(self) -> Tables | None:
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+                known = _signature(os.fstat(handle.fileno()))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path} could not be read ({exc.strerror}); it was left untouched"
+            ) from exc
+        if not raw:
+            self._known = known
+            return None
+        data = self._parse(raw)
+        self._known = known
+        return data
+
+    def write(self, data: Tables) -> None:
+        with gc_paused():
+            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            try:
+                st: os.stat_result | None = os.stat(self.path)
+            except FileNotFoundError:
+                st = None
+            if st is not None and _signature(st) != self._known:
+                self.read()  # raises StoreError if the file on disk is corrupt
+            self._replace(payload, 0o644 if st is None else st.st_mode & 0o777)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path} could not be written ({exc.strerror or exc}); "
+                "the previous file was left untouched"
+            ) from exc
+
+    def remove_stale_temps(self) -> list[Path]:
+        """Delete temp files left by writers that were killed mid-write. Call only while holding the lock."""
+        pattern = glob.escape(f".{self.path.name}.") + "*.tmp"
+        removed = []
+        for stale in self.path.parent.glob(pattern):
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+                removed.append(stale)
+        return removed
+
+    def _parse(self, raw: bytes) -> Tables:
+        try:
+            with gc_paused():
+                data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise StoreError(
+                f"{self.path} is not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
+                "it was left untouched"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            raise StoreError(
+                f"{self.path} is not UTF-8 text (bad byte at offset {exc.start}); it was left untouched"
+            ) from exc
+        if not isinstance(data, dict):
+            raise StoreError(
+                f"{self.path} holds a JSON {_json_type(data)} where an object of tables was expected; "
+                "it was left untouched"
+            )
+        for name, table in data.items():
+            if not isinstance(table, dict) or not all(isinstance(doc, dict) for doc in table.values()):
+                raise StoreError(
+                    f"{self.path}: table {name!r} is not an object of JSON-object records; "
+                    "it was left untouched"
+                )
+        return data
+
+    def _replace(self, payload: bytes, mode: int) -> None:
+        directory = self.path.parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+                written = _signature(os.fstat(handle.fileno()))
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        self._known = written
+        _fsync_directory(directory)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building 100k records while a big parsed file is alive sets off full collections that find nothing
+    to free and double the load time; pause the collector for the duration, as it was before afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; not every platform can open a directory, and that is fine there."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _json_type(value: object) -> str:
+    names = {list: "list", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

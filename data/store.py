@@ -1,0 +1,332 @@
+"""Claims, speakers and seen documents in one TinyDB file; the only place records become dicts and back.
+
+Writers take a file lock and work on an in-memory copy of the whole file, written back once per batch through
+AtomicJSONStorage, so an ingest run costs one file write however many claims it finds, and a second process
+sees either all of a batch or none of it. Readers need no lock: the file is only ever replaced whole.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+from tinydb.table import Table
+
+from bot.models import Claim, Figure, Source, Speaker
+from data.storage import AtomicJSONStorage, StoreError, Tables, gc_paused
+
+__all__ = ["SCHEMA", "Batch", "ClaimStore", "StoreError", "claim_from_json", "claim_to_json"]
+
+SCHEMA = 1
+# MIGRATIONS[n] turns a schema-n file into schema n + 1; files are migrated on load, saved by the next batch.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+CLAIMS, SPEAKERS, DOCUMENTS, META = "claims", "speakers", "documents", "_meta"
+
+T = TypeVar("T")
+
+
+# --- record <-> JSON --------------------------------------------------------------------------------------
+
+
+def claim_to_json(claim: Claim) -> dict[str, Any]:
+    """The public JSON shape of a claim; also exactly what the store keeps."""
+    return {
+        "id": claim.id,
+        "speaker": claim.speaker,
+        "statement": claim.statement,
+        "figures": [_figure_to_json(f) for f in claim.figures],
+        "said_on": _date_out(claim.said_on),
+        "topic": claim.topic,
+        "sources": [_source_to_json(s) for s in claim.sources],
+        "first_seen": _datetime_out(claim.first_seen),
+        "relayed_by": claim.relayed_by,
+    }
+
+
+def claim_from_json(record: Mapping[str, Any]) -> Claim:
+    """Optional keys may be missing so that records from older schemas still load."""
+    return Claim(
+        id=record["id"],
+        speaker=record["speaker"],
+        statement=record["statement"],
+        figures=tuple([_figure_from_json(f) for f in record.get("figures") or ()]),
+        said_on=_date_in(record.get("said_on")),
+        topic=record.get("topic"),
+        sources=tuple([_source_from_json(s) for s in record.get("sources") or ()]),
+        relayed_by=record.get("relayed_by"),
+        first_seen=_datetime_in(record.get("first_seen")),
+    )
+
+
+def _figure_to_json(figure: Figure) -> dict[str, Any]:
+    return {
+        "value": _number_out(figure.value),
+        "low": _number_out(figure.low),
+        "high": _number_out(figure.high),
+        "unit": figure.unit,
+        "qualifier": figure.qualifier,
+        "text": figure.text,
+    }
+
+
+def _figure_from_json(record: Mapping[str, Any]) -> Figure:
+    return Figure(
+        text=record["text"],
+        value=_number_in(record.get("value")),
+        low=_number_in(record.get("low")),
+        high=_number_in(record.get("high")),
+        unit=record.get("unit"),
+        qualifier=record.get("qualifier"),
+    )
+
+
+def _source_to_json(source: Source) -> dict[str, Any]:
+    return {
+        "document": source.document,
+        "outlet": source.outlet,
+        "url": source.url,
+        "published": _date_out(source.published),
+        "sentence": source.sentence,
+    }
+
+
+def _source_from_json(record: Mapping[str, Any]) -> Source:
+    return Source(
+        document=record["document"],
+        sentence=record["sentence"],
+        outlet=record.get("outlet"),
+        url=record.get("url"),
+        published=_date_in(record.get("published")),
+    )
+
+
+def _speaker_to_json(speaker: Speaker) -> dict[str, Any]:
+    return {"name": speaker.name, "kind": speaker.kind, "aliases": list(speaker.aliases)}
+
+
+def _speaker_from_json(record: Mapping[str, Any]) -> Speaker:
+    return Speaker(
+        name=record["name"], kind=record.get("kind", "person"), aliases=tuple(record.get("aliases", ()))
+    )
+
+
+def _number_out(value: float | None) -> float | int | None:
+    """3800.0 is written 3800: shorter files, and what a reader of the JSON expects to see."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _number_in(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _date_out(value: date | None) -> str | None:
+    if value is None:
+        return None
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
+def _date_in(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _datetime_out(value: datetime | None) -> str | None:
+    """A naive datetime is taken as UTC, so every stored time carries its zone."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _datetime_in(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+# --- schema -----------------------------------------------------------------------------------------------
+
+
+def _upgrade(data: Tables | None, path: Path) -> tuple[Tables, bool]:
+    """Bring a loaded file to SCHEMA; says whether it changed. A file without _meta predates it: schema 1."""
+    if data is None:
+        return {}, False
+    rows = list(data.get(META, {}).values())
+    version = rows[0].get("schema") if rows else 1
+    if type(version) is not int or version < 1:
+        raise StoreError(f"{path}: schema version {version!r} in table {META!r} is not understood")
+    if version > SCHEMA:
+        raise StoreError(
+            f"{path} has store schema {version}, newer than this claimbot understands ({SCHEMA}); "
+            "upgrade claimbot. The file was left untouched"
+        )
+    migrated = version < SCHEMA
+    while version < SCHEMA:
+        data = MIGRATIONS[version](data)
+        version += 1
+    return data, migrated
+
+
+# --- views ------------------------------------------------------------------------------------------------
+
+
+class _Pending(MemoryStorage):
+    """The whole database in memory; notes whether TinyDB changed anything, so a batch can skip the write."""
+
+    def __init__(self, data: Tables) -> None:
+        super().__init__()
+        self.memory = data
+        self.dirty = False
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.memory = data
+        self.dirty = True
+
+
+class _View:
+    """Reads over one loaded copy of the file."""
+
+    def __init__(self, path: Path, pending: _Pending) -> None:
+        self._path = path
+        self._pending = pending
+        self._db = TinyDB(storage=lambda: pending)
+        self._open = True
+
+    def claims(self) -> list[Claim]:
+        return self._records(CLAIMS, claim_from_json)
+
+    def speakers(self) -> list[Speaker]:
+        return self._records(SPEAKERS, _speaker_from_json)
+
+    def seen_documents(self) -> dict[str, str]:
+        return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        return [dict(doc) for doc in self.table(name)]
+
+    def count(self) -> dict[str, int]:
+        names = (self._db.tables() | {CLAIMS, SPEAKERS, DOCUMENTS}) - {META}
+        return {name: len(self._db.table(name)) for name in sorted(names)}
+
+    def table(self, name: str) -> Table:
+        if not self._open:
+            raise RuntimeError(f"the batch on {self._path} has ended; open a new one")
+        return self._db.table(name)
+
+    def _records(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
+        """Straight from the stored dicts: TinyDB's per-document copies would add a quarter to a big load."""
+        self.table(name)  # refuses an ended batch
+        rows = (self._pending.read() or {}).get(name, {}).values()
+        try:
+            with gc_paused():
+                return [build(doc) for doc in rows]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self._path}: a record in table {name!r} is malformed ({exc!r})") from exc
+
+
+class Batch(_View):
+    """A live view inside the writers' lock; everything put here is written once, when the batch ends."""
+
+    def put_claims(self, claims: Iterable[Claim]) -> None:
+        """Upsert by Claim.id."""
+        _upsert(self.table(CLAIMS), "id", (claim_to_json(c) for c in claims))
+
+    def put_speakers(self, speakers: Iterable[Speaker]) -> None:
+        """Upsert by Speaker.name, replacing the whole record."""
+        _upsert(self.table(SPEAKERS), "name", (_speaker_to_json(s) for s in speakers))
+
+    def mark_documents(self, docs: Mapping[str, str]) -> None:
+        """Remember document id -> content hash, so a re-read document is skipped unless it changed."""
+        _upsert(self.table(DOCUMENTS), "id", ({"id": doc, "hash": digest} for doc, digest in docs.items()))
+
+
+def _upsert(table: Table, key: str, records: Iterable[dict[str, Any]]) -> None:
+    """Two table rewrites per call, not one scan per record as TinyDB's own upsert would do."""
+    fresh = {record[key]: record for record in records}
+    if not fresh:
+        return
+    where = {doc[key]: doc.doc_id for doc in table if key in doc}
+    replaced = [where[k] for k in fresh if k in where]
+    if replaced:
+
+        def replace(doc: MutableMapping[str, Any]) -> None:
+            new = fresh[doc[key]]
+            doc.clear()
+            doc.update(new)
+
+        table.update(replace, doc_ids=replaced)
+    added = [record for k, record in fresh.items() if k not in where]
+    if added:
+        table.insert_multiple(added)
+
+
+# --- the store --------------------------------------------------------------------------------------------
+
+
+class ClaimStore:
+    """One JSON file of claims; any number of processes may read it and take turns writing it."""
+
+    def __init__(self, path: str | Path, *, lock_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self._lock_timeout = lock_timeout
+        self._batch_threads: set[int] = set()  # threads with a batch open: theirs may not nest, others wait
+
+    def claims(self) -> list[Claim]:
+        return self._load().claims()
+
+    def speakers(self) -> list[Speaker]:
+        return self._load().speakers()
+
+    def seen_documents(self) -> dict[str, str]:
+        return self._load().seen_documents()
+
+    def table_rows(self, name: str) -> list[dict[str, Any]]:
+        return self._load().rows(name)
+
+    def count(self) -> dict[str, int]:
+        """Rows per table, without building any records."""
+        return self._load().count()
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Lock, load the file as it is now, let the caller change it, write once; on an exception, none."""
+        thread = threading.get_ident()
+        if thread in self._batch_threads:
+            raise RuntimeError(f"a batch on {self.path} is already open; batches do not nest")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{self.path}.lock", timeout=self._lock_timeout)
+        try:
+            lock.acquire(poll_interval=0.01)
+        except Timeout as exc:
+            raise StoreError(
+                f"{self.path} is locked by another writer "
+                f"({lock.lock_file} held for over {self._lock_timeout} s)"
+            ) from exc
+        self._batch_threads.add(thread)
+        try:
+            disk = AtomicJSONStorage(self.path)
+            disk.remove_stale_temps()
+            data, migrated = _upgrade(disk.read(), self.path)
+            pending = _Pending(data)
+            batch = Batch(self.path, pending)
+            try:
+                yield batch
+            finally:
+                batch._open = False
+            if pending.dirty or migrated:
+                tables = pending.read() or {}
+                tables[META] = {"1": {"schema": SCHEMA}}
+                disk.write(tables)
+        finally:
+            self._batch_threads.discard(thread)
+            lock.release()
+
+    def _load(self) -> _View:
+        data, _ = _upgrade(AtomicJSONStorage(self.path).read(), self.path)
+        return _View(self.path, _Pending(data))
