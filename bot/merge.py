@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.extract.speakers import PERSON, better_name, same_speaker
+from bot.extract.speakers import ORGANISATION, PERSON, better_name, same_speaker
 from bot.models import Claim, Figure, Source, Speaker
 
 #: Units of time: "in three days" says when, not how many of what was claimed.
@@ -57,6 +57,12 @@ def _numbers(figures: Iterable[Figure]) -> set[float]:
     return {n for f in figures if (f.unit or "").lower() not in DURATION_UNITS for n in f.numbers()}
 
 
+def _precise(number: float) -> bool:
+    """A figure with three or more significant digits is unlikely to be shared by chance."""
+    digits = f"{number:.6g}".replace(".", "").replace("-", "").strip("0")
+    return len(digits) >= 3
+
+
 def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
@@ -79,8 +85,10 @@ def same_statement(old: Claim, new: Claim) -> bool:
     same_day = old.said_on is not None and old.said_on == new.said_on
     old_n, new_n = _numbers(old.figures), _numbers(new.figures)
     if old_n and new_n:
-        # the same figure from the same speaker on the same day is the same statement
-        return bool(old_n & new_n) and (same_day or overlap >= 0.3)
+        # the same figure from the same speaker on the same day is the same statement; so is the same
+        # precise figure ("61.3%") on any day the dates allow
+        shared = old_n & new_n
+        return bool(shared) and (same_day or overlap >= 0.3 or any(_precise(n) for n in shared))
     if same_day:
         # one occasion (an address, an interview): the wording decides; a source both cite decides too
         relayed = bool(old.relayed_by and new.relayed_by) and not (old_n or new_n)
@@ -98,6 +106,16 @@ def _match_speaker(new: Speaker, registry: list[Speaker]) -> int | None:
             for b in new.aliases or (new.name,):
                 if same_speaker(a, known.kind, b, new.kind) or _surname_only(a, known.kind, b, new.kind):
                     return i
+    # "election commission" is the "Central Election Commission" when no other organisation fits
+    if new.kind == ORGANISATION and len(new.name.split()) >= 2:
+        words = set(new.name.lower().split())
+        fits = [
+            i
+            for i, known in enumerate(registry)
+            if known.kind == ORGANISATION and words < set(known.name.lower().split())
+        ]
+        if len(fits) == 1:
+            return fits[0]
     return None
 
 

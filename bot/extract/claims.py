@@ -38,6 +38,7 @@ class _Known:
     titles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
     occasions: dict[str, date] = field(default_factory=dict)  # "interview" -> the day of that interview
+    last_end: int = -1  # where its latest claim in the article ends
 
 
 #: Unnamed single sources "he" or "she" may point back to.
@@ -203,6 +204,29 @@ def _said_on(doc: Doc, att: Attribution, published: date | None) -> date | None:
     return None
 
 
+#: Words at the start of a sentence that move the story to another time ("In late 2024, ...").
+TIME_SHIFT = re.compile(
+    r"^\W*(?:\w+\W+){0,3}?(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|yesterday|earlier|previously|last|ago|since|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: Words in an attribution that say it was not said now: "has previously said", "had said".
+OTHER_TIME = re.compile(r"\b(?:previously|earlier|once|had said|ha(?:s|ve) said|has long)\b", re.IGNORECASE)
+
+
+def _same_occasion(doc: Doc, last_end: int, att: Attribution) -> bool:
+    """A speaker's next statement, a sentence or two later with no change of time between, was made on
+    the same occasion ("Ostrovska said on Tuesday ... 'We are moving ...,' she told reporters")."""
+    if last_end < 0 or att.unit[0] < last_end:
+        return False
+    between = [s for s in doc.sents if last_end <= s.start_char and s.end_char <= att.unit[0]]
+    if len(between) > 2 or any(TIME_SHIFT.match(s.text) for s in between):
+        return False
+    frame = " ".join(doc.text[a:b] for a, b in att.frame)
+    return not OTHER_TIME.search(frame)
+
+
 #: Nouns for the occasion of speaking: "in an interview", "in his evening address", "in a post".
 OCCASIONS = frozenset(
     """
@@ -245,9 +269,10 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         if said_on is None and earlier is not None:
             # "in his address, X also said": the address mentioned before, and so its day
             said_on = next((earlier.occasions[o] for o in occasions if o in earlier.occasions), None)
-            if said_on is None and att.continues:
+            if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
         known = context.note(name, said_on)
+        known.last_end = att.unit[1]
         if said_on is not None:
             known.occasions.update(dict.fromkeys(occasions, said_on))
         if att.relayed_by:
