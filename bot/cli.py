@@ -9,6 +9,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from bot.ask.answer import Answer
+from bot.ask.index import ClaimIndex
+from bot.ask.match import answer_question
+from bot.ask.render import html_to_text, render_answer
 from bot.config import SettingsError, load_settings
 from bot.ingest import ReadError, read_path
 from bot.models import Article, Claim
@@ -44,6 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--speaker", help="only claims of speakers whose name contains this")
 
     sub.add_parser("stats", help="how much the store holds")
+
+    p = sub.add_parser(
+        "ask", help='answer a question, e.g. "what did Zelensky say about North Korean losses"'
+    )
+    p.add_argument("question", help="the question, or - to read one question a line from standard input")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+
+    sub.add_parser("chat", help="ask questions at an interactive prompt (no Telegram needed)")
     return parser
 
 
@@ -64,14 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _ingest(store: ClaimStore, args: argparse.Namespace) -> int:
     from bot.pipeline import ingest  # spaCy loads only for commands that parse text
 
+    for path in args.paths:
+        if not path.exists():
+            raise CliError(f"{path}: no such file or directory")
     single = len(args.paths) == 1 and args.paths[0].is_file()
     if (args.outlet or args.url or args.published) and not single:
         raise CliError("--outlet, --url and --published apply to a single article file")
     articles: list[Article] = []
     problems = 0
     for path in args.paths:
-        if not path.exists():
-            raise CliError(f"{path}: no such file or directory")
         found, trouble = read_path(path, outlet=args.outlet, url=args.url, published=args.published)
         articles.extend(found)
         for problem in trouble:
@@ -127,7 +140,52 @@ def _stats(store: ClaimStore, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ingest": _ingest, "claims": _claims, "stats": _stats}
+def _index(store: ClaimStore) -> ClaimIndex:
+    return ClaimIndex.build(store.claims(), store.speakers())
+
+
+def _answer_json(answer: Answer) -> str:
+    return json.dumps(
+        {
+            "question": answer.question,
+            "speaker": answer.speaker,
+            "topic": answer.topic,
+            "claims": [claim_to_json(c) for c in answer.claims],
+            "reply": "\n\n".join(render_answer(answer)),
+        },
+        ensure_ascii=False,
+    )
+
+
+def _ask(store: ClaimStore, args: argparse.Namespace) -> int:
+    index = _index(store)
+    questions = sys.stdin if args.question == "-" else [args.question]
+    for line in questions:
+        answer = answer_question(line.strip(), index)
+        if args.json:
+            print(_answer_json(answer), flush=True)
+        else:
+            print(html_to_text("\n\n".join(render_answer(answer))), end="\n\n", flush=True)
+    return 0
+
+
+def _chat(store: ClaimStore, args: argparse.Namespace) -> int:
+    index = _index(store)
+    print(
+        f"claimbot: {len(index.claims)} claims loaded from {store.path}. Ask a question; an empty line quits."
+    )
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not line:
+            return 0
+        print(html_to_text("\n\n".join(render_answer(answer_question(line, index)))) + "\n")
+
+
+COMMANDS = {"ingest": _ingest, "claims": _claims, "stats": _stats, "ask": _ask, "chat": _chat}
 
 
 if __name__ == "__main__":

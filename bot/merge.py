@@ -6,13 +6,13 @@ several sources when the speaker is the same and the figures, the date and the w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from bot.extract.speakers import ORGANISATION, PERSON, better_name, same_speaker
 from bot.models import Claim, Figure, Source, Speaker
+from bot.vocabulary import terms
 
 #: Units of time: "in three days" says when, not how many of what was claimed.
 DURATION_UNITS = frozenset(
@@ -21,24 +21,10 @@ DURATION_UNITS = frozenset(
     """.split()
 )
 
-STOPWORDS = frozenset(
-    """
-
-    a an the of in on at to for and or but by with from as that this these those was were is are be
-
-    been being has have had it its their they he she his her we our you your i not no said says say
-
-    told would will could can may might also more than up about some over after before since into
-
-    out
-
-    """.split()
-)
-
 
 @dataclass(frozen=True)
 class MergeResult:
-    """What to write back: changed or new claims and speakers, and how many claims were new."""
+    """What to write back: changed or new claims, the whole speaker registry, and how many claims were new."""
 
     claims: tuple[Claim, ...]
     speakers: tuple[Speaker, ...]
@@ -47,10 +33,8 @@ class MergeResult:
 
 
 def _words(text: str) -> set[str]:
-    words = re.findall(r"[a-z]+", text.lower().replace("’", "'"))
-    return {
-        w[:-1] if w.endswith("s") and len(w) > 4 else w for w in words if w not in STOPWORDS and len(w) > 1
-    }
+    """Comparable terms: the news vocabulary folded ("attacks" ~ "assaults"), other words stemmed."""
+    return terms(text)
 
 
 def _numbers(figures: Iterable[Figure]) -> set[float]:
@@ -189,9 +173,7 @@ def merge_claims(
         if combined != target:
             by_id[target.id] = changed[target.id] = combined
             merged += 1
-    old_speakers = {(s.name, s.kind, s.aliases) for s in registry}
-    speakers = tuple(s for s in new_registry if (s.name, s.kind, s.aliases) not in old_speakers)
-    return MergeResult(tuple(changed.values()), speakers, added, merged)
+    return MergeResult(tuple(changed.values()), tuple(new_registry), added, merged)
 
 
 def _richness(source: Source) -> tuple[bool, int]:

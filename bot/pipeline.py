@@ -79,6 +79,6 @@ def ingest(
         speakers = [s for a, _, spk in extracted if a.id in keep for s in spk]
         result = merge_claims(batch.claims(), batch.speakers(), found, speakers, now)
         batch.put_claims(result.claims)
-        batch.put_speakers(result.speakers)
+        batch.replace_speakers(result.speakers)
         batch.mark_documents({a.id: content_hash(a) for a in again})
     return IngestReport(len(articles), len(articles) - len(again), result.added, result.merged)

@@ -241,6 +241,12 @@ class Batch(_View):
         """Upsert by Speaker.name, replacing the whole record."""
         _upsert(self.table(SPEAKERS), "name", (_speaker_to_json(s) for s in speakers))
 
+    def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
+        """The whole speaker registry, for when speakers were merged or renamed."""
+        table = self.table(SPEAKERS)
+        table.truncate()
+        table.insert_multiple(_speaker_to_json(s) for s in speakers)
+
     def mark_documents(self, docs: Mapping[str, str]) -> None:
         """Remember document id -> content hash, so a re-read document is skipped unless it changed."""
         _upsert(self.table(DOCUMENTS), "id", ({"id": doc, "hash": digest} for doc, digest in docs.items()))

@@ -223,7 +223,11 @@ def _strip_content(doc: Doc, start: int, end: int) -> tuple[int, int]:
             changed = True
     segment = text[start:end]
     if segment.count('"') % 2 == 1:
-        if segment.startswith('"'):
+        # a quotation that closes just past the clause ('... was "a vote of confidence."') keeps its mark
+        closing = re.match(r'[.!?,]?"', text[end : end + 2])
+        if closing and not segment.startswith('"'):
+            end += closing.end()
+        elif segment.startswith('"'):
             start += 1
         elif segment.endswith('"'):
             end -= 1
@@ -246,7 +250,11 @@ def _content(
             clause = clause if not unit_quotes else None
     if clause is not None:
         toks = sorted(clause.subtree, key=lambda t: t.i)
-        if clause.i > verb.i and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
+        if (
+            clause.i > verb.i
+            and verb.lemma_ != "tell"
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children)
+        ):
             # "said North Korean soldiers, ..., had suffered": the parser may hang the clause's subject on
             # the speech verb
             split = [c for c in verb.children if c.dep_ in ("dobj", "attr") and verb.i < c.i < toks[0].i]

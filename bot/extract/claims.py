@@ -27,6 +27,7 @@ from bot.extract.speakers import (
     same_speaker,
 )
 from bot.models import Article, Claim, Source, Speaker
+from bot.vocabulary import topic_of
 
 
 @dataclass
@@ -164,11 +165,18 @@ def _surname_match(a: str, b: str) -> bool:
 
 
 def _statement(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" ,;:\"“”'")
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    # outer quotation marks go, a quotation inside the statement keeps both of its marks
+    while text[:1] in "\"“'" and text[-1:] in "\"”'" and len(text) > 1:
+        text = text[1:-1].strip(" ,;:")
+    if text.count('"') % 2:
+        text = text.strip('"')
+    if (text.count("“") + text.count("”")) % 2:
+        text = text.strip("“”")
     text = re.sub(r"\s*\[[^\]]*\]", "", text)  # editors' insertions: "[January 4]"
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
-    if text and text[-1] not in ".!?":
+    if text and text.rstrip("\"”’'")[-1:] not in ".!?":
         text += "."
     return text
 
@@ -295,7 +303,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 statement=statement,
                 figures=figures,
                 said_on=said_on,
-                topic=None,
+                topic=topic_of(statement),
                 sources=(source,),
                 relayed_by=att.relayed_by,
             )

@@ -1,0 +1,397 @@
+"""Word an Answer for the reader: Telegram HTML messages, and the same text for a terminal.
+
+One renderer serves the bot and the command line so both say the same thing. Every piece of dynamic text
+is escaped here, and only <b>, <i> and <a href> are emitted, because Telegram rejects a whole message over
+one bad tag. Long replies are split between blocks, never inside one, so each message is valid on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from bot.ask.answer import (
+    AMBIGUOUS_SPEAKER,
+    EMPTY_STORE,
+    FOUND,
+    NOTHING,
+    OFF_TOPIC,
+    UNKNOWN_SPEAKER,
+    UNREADABLE,
+    Answer,
+)
+from bot.models import Claim, Source
+from bot.render import figure_text
+
+TELEGRAM_LIMIT = 4096
+
+STATEMENT_CHARS = 300  # long enough for a sentence, short enough that five claims fit one message
+_ECHO_CHARS = 80  # how much of the user's own question is echoed back
+_MAX_OUTLETS = 5  # links shown per claim; the count covers the rest
+_MAX_LISTED = 8  # alternatives named in a "did you mean" / "try" line
+_MIN_STATEMENT = 20  # below this a shortened statement says nothing; drop it instead
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_HELP = (
+    "Ask me who said what, with which figures. For example:\n"
+    "• <i>What did the Pentagon say about North Korean troops?</i>\n"
+    "• <i>Zelensky on drone attacks</i>"
+)
+
+
+# --- small text helpers --------------------------------------------------------------------------------
+
+
+def _esc(text: str) -> str:
+    """Text content: & < > only, so apostrophes stay readable in the raw message."""
+    return html.escape(text, quote=False)
+
+
+def _date_text(day: date) -> str:
+    """'23 Dec 2024', the same in every locale."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def shorten(text: str, max_chars: int) -> str:
+    """Cut on a word boundary with '…' so a statement never ends mid-word (max_chars includes the '…')."""
+    text = " ".join(text.split())
+    if len(text) <= max_chars:
+        return text
+    if max_chars <= 1:
+        return "…"[:max_chars]
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—&") + "…"
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web links: a javascript: or data: URL must never become clickable."""
+    if not url:
+        return None
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")) or any(ch.isspace() for ch in url):
+        return None
+    return url
+
+
+def _link(label: str, url: str | None) -> str:
+    safe = _safe_url(url)
+    if safe is None:
+        return _esc(label)
+    return f'<a href="{html.escape(safe, quote=True)}">{_esc(label)}</a>'
+
+
+def _names(items: Iterable[str], wrap: str = "") -> str:
+    """'A, B, C' escaped, optionally each in a tag; at most _MAX_LISTED so a reply stays a reply."""
+    listed = [i for i in items if i.strip()][:_MAX_LISTED]
+    if wrap:
+        return ", ".join(f"<{wrap}>{_esc(i)}</{wrap}>" for i in listed)
+    return ", ".join(_esc(i) for i in listed)
+
+
+# --- one claim -------------------------------------------------------------------------------------------
+
+
+def _outlets(sources: Iterable[Source]) -> list[tuple[str, str | None]]:
+    """Each outlet once, with its first usable link; a source with no outlet is named by its web host."""
+    seen: dict[str, tuple[str, str | None]] = {}
+    for source in sources:
+        url = _safe_url(source.url)
+        name = (source.outlet or "").strip() or (urlsplit(url).hostname or "" if url else "")
+        if not name:
+            continue
+        key = name.casefold()
+        if key not in seen:
+            seen[key] = (name, url)
+        elif seen[key][1] is None and url is not None:
+            seen[key] = (seen[key][0], url)
+    return list(seen.values())
+
+
+def _first_reported(claim: Claim) -> date | None:
+    days = [s.published for s in claim.sources if s.published is not None]
+    return min(days) if days else None
+
+
+def _figures_html(claim: Claim) -> str:
+    return ", ".join(f"<b>{_esc(figure_text(f))}</b>" for f in claim.figures)
+
+
+def _claim_html(claim: Claim, *, show_speaker: bool = True, statement_chars: int = STATEMENT_CHARS) -> str:
+    """One claim's block; statement_chars <= 0 leaves the statement out (last resort for tiny limits)."""
+    lines: list[str] = []
+    figures = _figures_html(claim)
+    if figures:
+        lines.append(figures)
+    if statement_chars > 0 and claim.statement.strip():
+        lines.append(f"“{_esc(shorten(claim.statement, statement_chars))}”")
+    said: list[str] = []
+    if show_speaker:
+        said.append(f"<b>{_esc(claim.speaker)}</b>")
+    if claim.said_on is not None:
+        said.append(f"said {_date_text(claim.said_on)}")
+    else:
+        reported = _first_reported(claim)
+        said.append("date not stated" + (f" (reported {_date_text(reported)})" if reported else ""))
+    if claim.relayed_by:
+        said.append(f"via {_esc(claim.relayed_by)}")
+    lines.append(" · ".join(said))
+    outlets = _outlets(claim.sources)
+    if outlets:
+        links = ", ".join(_link(name, url) for name, url in outlets[:_MAX_OUTLETS])
+        if len(outlets) > _MAX_OUTLETS:
+            links += ", …"
+        if len(outlets) > 1:
+            links += f" · reported by {len(outlets)} outlets"
+        lines.append(links)
+    return "\n".join(lines)
+
+
+def render_claim(claim: Claim) -> str:
+    """One claim as one HTML block: figures, statement, speaker and date, the outlets that carried it."""
+    return _claim_html(claim)
+
+
+def _fit_claim(claim: Claim, show_speaker: bool, limit: int) -> str | None:
+    """The claim block within `limit` with its statement shortened as needed; None if no useful part fits."""
+    full = _claim_html(claim, show_speaker=show_speaker)
+    if len(full) <= limit:
+        return full
+    bare = _claim_html(claim, show_speaker=show_speaker, statement_chars=0)
+    overhead = len(bare) + len("\n“”") if claim.statement.strip() else len(bare)
+    budget = min(STATEMENT_CHARS, limit - overhead)
+    while budget >= _MIN_STATEMENT:
+        block = _claim_html(claim, show_speaker=show_speaker, statement_chars=budget)
+        if len(block) <= limit:
+            return block
+        budget -= len(block) - limit  # escaping made it longer than the raw cut; take off the excess
+    return None
+
+
+def _squeeze_claim(claim: Claim, show_speaker: bool, limit: int) -> str:
+    """Last resort for a tiny limit: shortened statement, else no statement, else clipped."""
+    fitted = _fit_claim(claim, show_speaker, limit)
+    if fitted is not None:
+        return fitted
+    bare = _claim_html(claim, show_speaker=show_speaker, statement_chars=0)
+    return bare if len(bare) <= limit else clip_html(bare, limit)
+
+
+# --- the comparison section --------------------------------------------------------------------------------
+
+
+def _other_line(claim: Claim) -> str:
+    """'Pentagon: <b>about 1,000 soldiers</b> (30 Dec 2024)': who else put a number on it, and when."""
+    what = _figures_html(claim) or f"“{_esc(shorten(claim.statement, 100))}”"
+    day = claim.said_on or _first_reported(claim)
+    when = f" ({_date_text(day)})" if day else ""
+    via = f" via {_esc(claim.relayed_by)}" if claim.relayed_by else ""
+    return f"{_esc(claim.speaker)}{via}: {what}{when}"
+
+
+# --- splitting ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A unit that is never split: `sep` goes before it when it shares a message with the block before."""
+
+    html: str
+    sep: str = "\n\n"
+    claim: Claim | None = None  # a claim block can be shortened by cutting its statement
+    show_speaker: bool = True
+    lead: bool = False  # a header: the next block is shortened rather than leave it alone in a message
+
+
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
+_OPEN = re.compile(r"<(\w+)")
+
+
+def clip_html(markup: str, limit: int) -> str:
+    """Cut HTML to at most `limit` characters with '…', never inside a tag or entity, closing open tags."""
+    if len(markup) <= limit:
+        return markup
+    out: list[str] = []
+    stack: list[str] = []
+    used = 0
+
+    def closing() -> int:
+        return sum(len(f"</{t}>") for t in stack)
+
+    for match in _TOKEN.finditer(markup):
+        token = match.group()
+        if token.startswith("</"):
+            if stack:
+                out.append(token)
+                used += len(token)
+                stack.pop()
+            continue
+        opened = _OPEN.match(token)
+        if opened:
+            extra = len(f"</{opened.group(1)}>")
+            if used + len(token) + extra + closing() + 1 > limit:
+                break
+            out.append(token)
+            used += len(token)
+            stack.append(opened.group(1))
+            continue
+        room = limit - used - closing() - 1  # 1 for the '…'
+        if len(token) <= room:
+            out.append(token)
+            used += len(token)
+            continue
+        if not token.startswith("&") and room > 0:
+            out.append(token[:room])
+        break
+    while out and (_OPEN.match(out[-1]) or not out[-1].strip()):  # no empty <b></b> or space at the cut
+        if _OPEN.match(out.pop()):
+            stack.pop()
+    if out and not out[-1].startswith(("<", "&")):
+        out[-1] = out[-1].rstrip()
+    result = "".join(out) + "…" + "".join(f"</{t}>" for t in reversed(stack))
+    return result if len(result) <= limit else "…"[:limit]
+
+
+def _pack(blocks: list[_Block], limit: int) -> list[str]:
+    """Fill messages block by block in order; a block that fits nowhere is shortened to fit alone."""
+    messages: list[str] = []
+    current = ""
+    previous: _Block | None = None
+    for block in blocks:
+        if current and len(current) + len(block.sep) + len(block.html) <= limit:
+            current += block.sep + block.html
+            previous = block
+            continue
+        if previous is not None and previous.lead and current == previous.html and block.claim is not None:
+            squeezed = _fit_claim(block.claim, block.show_speaker, limit - len(current) - len(block.sep))
+            if squeezed is not None:
+                current += block.sep + squeezed
+                previous = block
+                continue
+        if current:
+            messages.append(current)
+        current = block.html
+        if len(current) > limit:
+            if block.claim is not None:
+                current = _squeeze_claim(block.claim, block.show_speaker, limit)
+            else:
+                current = clip_html(current, limit)
+        previous = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+# --- the reply ------------------------------------------------------------------------------------------
+
+
+def _header(answer: Answer) -> str:
+    speaker, topic = answer.speaker, answer.topic
+    if speaker and topic:
+        return f"<b>{_esc(speaker)}</b> on <i>{_esc(topic)}</i>"
+    if topic:
+        return f"On <i>{_esc(topic)}</i>"
+    if speaker:
+        return f"Latest from <b>{_esc(speaker)}</b>"
+    question = shorten(answer.question, _ECHO_CHARS)
+    return f"About <i>{_esc(question)}</i>" if question else "Latest claims"
+
+
+def _found_blocks(answer: Answer, max_claims: int) -> list[_Block]:
+    blocks = [_Block(_header(answer), lead=True)]
+    shown = answer.claims[: max(max_claims, 1)]
+    for claim in shown:
+        show = answer.speaker is None or claim.speaker != answer.speaker
+        blocks.append(_Block(_claim_html(claim, show_speaker=show), claim=claim, show_speaker=show))
+    if len(answer.claims) > len(shown):
+        blocks.append(_Block(f"…and {len(answer.claims) - len(shown)} more"))
+    others = answer.others[: max(max_claims, 1)]
+    for i, other in enumerate(others):
+        line = _other_line(other)
+        if i == 0:
+            blocks.append(_Block(f"<b>Other figures on this:</b>\n{line}"))
+        else:
+            blocks.append(_Block(line, sep="\n"))
+    if len(answer.others) > len(others):
+        blocks.append(_Block(f"…and {len(answer.others) - len(others)} more", sep="\n"))
+    return blocks
+
+
+def _status_text(answer: Answer) -> str:
+    """The plain, honest reply for every outcome but FOUND-with-claims."""
+    status, alts = answer.status, answer.alternatives
+    speaker = f"<b>{_esc(answer.speaker)}</b>" if answer.speaker else "that name"
+    topic = f"<i>{_esc(answer.topic)}</i>" if answer.topic else None
+    if status == UNKNOWN_SPEAKER:
+        text = f"I have no claims from {speaker}."
+        return text + (f"\nClosest names: {_names(alts)}." if alts else "")
+    if status == AMBIGUOUS_SPEAKER:
+        if alts:
+            return f"Did you mean: {_names(alts)}?"
+        return "Several speakers fit that name. Please give the full name."
+    if status == OFF_TOPIC:
+        about = f" about {topic}" if topic else " on that"
+        text = f"I have no claims from {speaker}{about}."
+        return text + (f"\nThey have spoken about: {_names(alts)}." if alts else "")
+    if status in (NOTHING, FOUND):  # FOUND with no claims is nothing found, said plainly
+        echo = shorten(answer.question, _ECHO_CHARS)
+        subject = topic or (f"<i>{_esc(echo)}</i>" if echo else "")
+        text = f"I found no claims about {subject}." if subject else "I found no claims for that."
+        return text + (f"\nTry: {_names(alts)}." if alts else "")
+    if status == EMPTY_STORE:
+        return "No claims stored yet. Add some news articles first, then ask again."
+    if status == UNREADABLE:
+        return "I could not read that as a question.\n" + _HELP
+    return "I could not answer that.\n" + _HELP
+
+
+def render_answer(answer: Answer, *, limit: int = TELEGRAM_LIMIT, max_claims: int = 5) -> list[str]:
+    """The reply as Telegram-HTML messages, each at most `limit` characters (len of the str), in order."""
+    if limit < 1:
+        raise ValueError(f"limit must be positive, got {limit}")
+    if answer.status == FOUND and answer.claims:
+        blocks = _found_blocks(answer, max_claims)
+    else:
+        blocks = [_Block(_status_text(answer))]
+    return _pack(blocks, limit)
+
+
+# --- the terminal ----------------------------------------------------------------------------------------
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hrefs: list[tuple[str | None, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self._hrefs.append((dict(attrs).get("href"), len(self.parts)))
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._hrefs:
+            href, start = self._hrefs.pop()
+            label = "".join(self.parts[start:]).strip()
+            if href and href != label:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """The same reply for a terminal: tags removed, links as 'text (url)', entities unescaped."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
