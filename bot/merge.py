@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from bot.extract.speakers import ORGANISATION, PERSON, better_name, same_speaker
 from bot.models import Claim, Figure, Source, Speaker
-from bot.vocabulary import terms
+from bot.vocabulary import literal_terms
 
 #: Units of time: "in three days" says when, not how many of what was claimed.
 DURATION_UNITS = frozenset(
@@ -33,8 +33,8 @@ class MergeResult:
 
 
 def _words(text: str) -> set[str]:
-    """Comparable terms: the news vocabulary folded ("attacks" ~ "assaults"), other words stemmed."""
-    return terms(text)
+    """Word stems: folding synonyms here would make every casualty report look like every other."""
+    return literal_terms(text)
 
 
 def _numbers(figures: Iterable[Figure]) -> set[float]:
@@ -127,7 +127,8 @@ def merge_speakers(registry: list[Speaker], found: Iterable[Speaker]) -> tuple[l
         name = better_name(known.name, new.name)
         kind = PERSON if PERSON in (known.kind, new.kind) else known.kind
         aliases = tuple(sorted(set(known.aliases) | set(new.aliases) | {new.name, known.name}))
-        registry[i] = Speaker(name=name, kind=kind, aliases=aliases)
+        roles = tuple(sorted(set(known.roles) | set(new.roles)))
+        registry[i] = Speaker(name=name, kind=kind, aliases=aliases, roles=roles)
         for alias in aliases:
             renamed[alias] = name
     return registry, renamed

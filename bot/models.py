@@ -69,3 +69,4 @@ class Speaker:
     name: str
     kind: str = "person"  # person | organisation | anonymous
     aliases: tuple[str, ...] = field(default=())
+    roles: tuple[str, ...] = field(default=())  # how reports described them: "central bank governor"

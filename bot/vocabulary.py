@@ -16,7 +16,7 @@ CONCEPTS: dict[str, Sequence[str]] = {
     "@casualties": (
         "casualty casualties loss losses lost lose losing killed kill kills killing dead death deaths died "
         "die dying wounded wound wounds injured injure injuries injury hurt toll fatalities fatality slain "
-        "perished destroyed eliminated"
+        "perished eliminated"
     ).split(),
     "@troops": (
         "troops troop soldiers soldier forces force units unit infantry servicemen personnel army armies "
@@ -83,7 +83,11 @@ CONCEPTS: dict[str, Sequence[str]] = {
         "unemployment",
         "jobless",
     ),
-    "@budget": "budget budgets spending deficit funding funds fund expenditure allocation".split(),
+    "@budget": "budget budgets spending deficit funding funds fund expenditure allocation tax taxes".split(),
+    "@damage": (
+        "damage damaged damages destroyed destruction repairs repair rebuild rebuilding reconstruction "
+        "wrecked"
+    ).split(),
     "@money": "dollars dollar euros euro pounds money billion million cost costs".split(),
     "@additional": "more additional extra further another".split(),
 }
@@ -117,7 +121,13 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 continue
-            return word[: len(word) - len(suffix)] + repl
+            word = word[: len(word) - len(suffix)] + repl
+            break
+    # "hide"/"hiding", "cut"/"cutting": drop a final e and a doubled final consonant
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiousl":
+        word = word[:-1]
     return word
 
 
@@ -157,6 +167,11 @@ def terms(text: str) -> set[str]:
                 found.add(stem(token))
             i += 1
     return found
+
+
+def literal_terms(text: str) -> set[str]:
+    """The stems of a text's words without folding: "turnout" stays "turnout", a tie-breaker for ranking."""
+    return {stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()}
 
 
 def concept_label(term: str) -> str:

@@ -109,12 +109,20 @@ def _source_from_json(record: Mapping[str, Any]) -> Source:
 
 
 def _speaker_to_json(speaker: Speaker) -> dict[str, Any]:
-    return {"name": speaker.name, "kind": speaker.kind, "aliases": list(speaker.aliases)}
+    return {
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "aliases": list(speaker.aliases),
+        "roles": list(speaker.roles),
+    }
 
 
 def _speaker_from_json(record: Mapping[str, Any]) -> Speaker:
     return Speaker(
-        name=record["name"], kind=record.get("kind", "person"), aliases=tuple(record.get("aliases", ()))
+        name=record["name"],
+        kind=record.get("kind", "person"),
+        aliases=tuple(record.get("aliases", ())),
+        roles=tuple(record.get("roles", ())),
     )
 
 

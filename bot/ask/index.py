@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.models import Claim, Speaker
-from bot.vocabulary import terms
+from bot.vocabulary import literal_terms, terms
 
 
 def fold_name(name: str) -> str:
@@ -43,7 +43,9 @@ class ClaimIndex:
 
     claims: list[Claim] = field(default_factory=list)
     claim_terms: list[frozenset[str]] = field(default_factory=list)
+    claim_words: list[frozenset[str]] = field(default_factory=list)  # unfolded stems, to break ties
     postings: dict[str, list[int]] = field(default_factory=dict)
+    context: dict[str, list[int]] = field(default_factory=dict)  # terms only the source sentences carry
     idf: dict[str, float] = field(default_factory=dict)
     by_speaker: dict[str, list[int]] = field(default_factory=dict)
     by_number: dict[float, list[int]] = field(default_factory=dict)
@@ -55,31 +57,41 @@ class ClaimIndex:
     def build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker] = ()) -> ClaimIndex:
         index = cls(claims=list(claims))
         postings: dict[str, list[int]] = defaultdict(list)
+        context: dict[str, list[int]] = defaultdict(list)
         by_speaker: dict[str, list[int]] = defaultdict(list)
         by_number: dict[float, list[int]] = defaultdict(list)
         for i, claim in enumerate(index.claims):
-            found = frozenset(terms(" ".join([claim.statement, claim.topic or "", *_units(claim)])))
+            own = " ".join([claim.statement, claim.topic or "", *_units(claim)])
+            found = frozenset(terms(own))
             index.claim_terms.append(found)
+            index.claim_words.append(frozenset(literal_terms(own)))
             for term in found:
                 postings[term].append(i)
+            # the sentences around it say what the claim is about, more weakly than the claim itself
+            for term in terms(" ".join(s.sentence for s in claim.sources)) - found:
+                context[term].append(i)
             by_speaker[claim.speaker].append(i)
             for figure in claim.figures:
                 for number in figure.numbers():
                     by_number[number].append(i)
         total = max(len(index.claims), 1)
         index.postings = dict(postings)
-        index.idf = {t: math.log(1 + total / len(ids)) for t, ids in postings.items()}
+        index.context = dict(context)
+        counts = Counter({t: len(ids) for t, ids in postings.items()})
+        counts.update({t: len(ids) for t, ids in context.items()})
+        index.idf = {t: math.log(1 + total / n) for t, n in counts.items()}
         index.by_speaker = dict(by_speaker)
         index.by_number = dict(by_number)
-        names: dict[str, str] = {}
+        # (folded alias, owner) pairs: a role such as "central bank governor" may belong to several people
+        pairs: dict[tuple[str, str], None] = {}
         for speaker in speakers:
             index.speaker_kind[speaker.name] = speaker.kind
-            for alias in {speaker.name, *speaker.aliases}:
-                names.setdefault(fold_name(alias), speaker.name)
+            for alias in {speaker.name, *speaker.aliases, *speaker.roles}:
+                pairs[(fold_name(alias), speaker.name)] = None
         for name in index.by_speaker:
-            names.setdefault(fold_name(name), name)
-        index.alias_names = list(names)
-        index.alias_owner = [names[n] for n in index.alias_names]
+            pairs[(fold_name(name), name)] = None
+        index.alias_names = [alias for alias, _ in pairs]
+        index.alias_owner = [owner for _, owner in pairs]
         return index
 
     def speaker_topics(self, speaker: str, limit: int = 5) -> list[str]:

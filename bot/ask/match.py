@@ -24,11 +24,12 @@ from bot.ask.answer import (
 )
 from bot.ask.index import ClaimIndex, claim_date, fold_name
 from bot.ask.question import Question, parse_question
-from bot.vocabulary import concept_label, terms
+from bot.vocabulary import concept_label, literal_terms, terms
 
 SURE, UNSURE = 86.0, 70.0  # rapidfuzz scores: accept a speaker / offer it as "did you mean"
 RELEVANT = 0.5  # share of the question's topic weight a claim must carry
 CLOSE = 0.75  # ... and at least this share of what the best claim carries
+CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 MAX_CLAIMS = 20
 MAX_OTHERS = 5
 
@@ -106,13 +107,28 @@ def _relevance(index: ClaimIndex, wanted: set[str]) -> dict[int, float]:
         weight = index.idf.get(term, 0.0) / total
         for i in index.postings.get(term, ()):
             scores[i] += weight
+        for i in index.context.get(term, ()):
+            scores[i] += weight * CONTEXT_WEIGHT
     return dict(scores)
 
 
-def _rank(index: ClaimIndex, scored: dict[int, float], want_figures: bool, limit: int) -> list[int]:
-    def key(i: int) -> tuple[float, int, int]:
+def _rank(
+    index: ClaimIndex,
+    scored: dict[int, float],
+    want_figures: bool,
+    limit: int,
+    literal: frozenset[str] = frozenset(),
+) -> list[int]:
+    """Relevance first; then the question's own words; then figures when it asks how many; then recency."""
+
+    def key(i: int) -> tuple[float, int, int, int]:
         claim = index.claims[i]
-        return (round(scored[i], 2), int(want_figures and bool(claim.figures)), claim_date(claim).toordinal())
+        return (
+            round(scored[i], 2),
+            len(literal & index.claim_words[i]),
+            int(want_figures and bool(claim.figures)),
+            claim_date(claim).toordinal(),
+        )
 
     return heapq.nlargest(limit, scored, key=key)
 
@@ -178,7 +194,8 @@ def _answer(
             topics = tuple(concept_label(t) for t in index.speaker_topics(speakers[0]))
             return Answer(question.text, OFF_TOPIC, speaker, topic, alternatives=topics)
         return Answer(question.text, NOTHING, None, topic, alternatives=_covered_topics(index))
-    ranked = _rank(index, scored, question.wants_figures, MAX_CLAIMS)
+    literal = frozenset(literal_terms(topic or "")) - _name_terms(speakers)
+    ranked = _rank(index, scored, question.wants_figures, MAX_CLAIMS, literal)
     claims = tuple(index.claims[i] for i in ranked)
     if len(speakers) > 1:
         speaker = claims[0].speaker

@@ -38,6 +38,7 @@ class _Known:
     said_on: date | None = None
     titles: set[str] = field(default_factory=set)
     aliases: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
     occasions: dict[str, date] = field(default_factory=dict)  # "interview" -> the day of that interview
     last_end: int = -1  # where its latest claim in the article ends
 
@@ -89,6 +90,7 @@ class _Context:
         known = self.find(name)
         if known is None:
             known = _Known(name, said_on, set(name.titles), {name.text})
+            known.roles.update([name.role] if name.role else [])
         else:
             self.known.remove(known)
             fuller = better_name(known.name.text, name.text)
@@ -96,6 +98,8 @@ class _Context:
             known.name = Name(fuller, kind, known.name.titles + name.titles, known.name.head)
             known.titles.update(name.titles)
             known.aliases.add(name.text)
+            if name.role:
+                known.roles.add(name.role)
             if speaking:
                 known.said_on = said_on
         self.known.append(known)
@@ -311,7 +315,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     claims = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
     speakers = [
-        Speaker(name=k.name.text, kind=k.name.kind, aliases=tuple(sorted(k.aliases)))
+        Speaker(
+            name=k.name.text, kind=k.name.kind, aliases=tuple(sorted(k.aliases)), roles=tuple(sorted(k.roles))
+        )
         for k in context.known
         if k.name.text in speaking
     ]

@@ -8,7 +8,7 @@ similarity, never by a list of known people.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
@@ -79,6 +79,7 @@ class Name:
     titles: tuple[str, ...] = ()
     head: str = ""
     fallback_kind: str | None = None  # a description that stands on its own when nothing earlier fits
+    role: str = ""  # how the text described a person: "central bank governor", "chief economist at Nordbank"
 
     @property
     def is_reference(self) -> bool:
@@ -173,8 +174,9 @@ def name_of(head: Token) -> Name | None:
             if child.dep_ == "appos" and child.pos_ == "PROPN":
                 inner = name_of(child)
                 if inner is not None:
-                    titles = tuple(t.lower_ for t in _np_tokens(head) if t.lower_ in TITLE_WORDS)
-                    return Name(inner.text, inner.kind, titles + inner.titles, inner.head)
+                    np = _np_tokens(head)
+                    titles = tuple(t.lower_ for t in np if t.lower_ in TITLE_WORDS)
+                    return replace(inner, titles=titles + inner.titles, role=_role(np) or inner.role)
     tokens = _np_tokens(head)
     words = [t.lower_ for t in tokens]
     if head.pos_ == "PROPN":
@@ -189,7 +191,12 @@ def name_of(head: Token) -> Name | None:
         if is_org:
             text = _org_text(tokens)
             return Name(text, ORGANISATION, titles_all, head.lower_)
-        return Name(_clean(span_text(run)), PERSON, titles_all or tuple(stripped), head.lower_)
+        role = _role(tokens[: tokens.index(run[0])]) if run[0] in tokens else ""
+        appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if appos:  # "Piotr Lindqvist, chief economist at Nordbank, said"
+            role = _role(sorted(appos[0].subtree, key=lambda t: t.i)) or role
+        name = _clean(span_text(run))
+        return Name(name, PERSON, titles_all or tuple(stripped), head.lower_, role=role)
     if head.pos_ != "NOUN":
         return None
     represented = _speaking_for(head)
@@ -257,6 +264,17 @@ def _speaking_for(head: Token) -> Name | None:
                     if inner is not None and inner.kind == ORGANISATION:
                         return inner
     return None
+
+
+def _role(tokens: list[Token]) -> str:
+    """A description of a person, lower case, when it names a role: 'Ukraine's army chief' -> 'army chief'."""
+    while tokens and (tokens[0].dep_ in ("det", "poss", "case", "punct") or tokens[0].text in ("'s", "’s")):
+        tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct:
+        tokens = tokens[:-1]
+    if not tokens or not any(t.lower_ in TITLE_WORDS or is_human_noun(t) for t in tokens):
+        return ""
+    return _clean(span_text(tokens)).lower()
 
 
 def _org_text(tokens: list[Token]) -> str:
