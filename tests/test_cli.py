@@ -5,6 +5,7 @@ Calls main() in-process (spaCy loads once per process); two tests run the real e
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -315,3 +316,38 @@ def test_the_claimbot_script_runs(sample_db: Path) -> None:
 
     proc = subprocess.run([str(script), "--db", str(sample_db), "nope"], capture_output=True, text=True)
     assert proc.returncode == 2 and "usage: claimbot" in proc.stderr
+
+
+# --- ask and chat -----------------------------------------------------------------------------------------
+
+
+def test_ask_json_reads_questions_from_stdin_one_answer_a_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "claims.json"
+    assert main(["--db", str(db), "ingest", str(SAMPLES / "articles.jsonl")]) == 0
+    capsys.readouterr()
+    questions = "what did zelensky say about north korean losses\nwhat did putin say about kursk\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(questions))
+    assert main(["--db", str(db), "ask", "--json", "-"]) == 0
+    answers = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(answers) == 2
+    assert set(answers[0]) >= {"question", "speaker", "topic", "claims", "reply"}
+    assert answers[0]["speaker"] == "Volodymyr Zelensky" and answers[0]["claims"]
+    assert "<b>" in answers[0]["reply"]
+    assert answers[1]["claims"] == [] and "putin" in answers[1]["reply"].lower()
+
+
+def test_ask_prints_readable_text_and_chat_answers_at_a_prompt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "claims.json"
+    assert main(["--db", str(db), "ingest", str(SAMPLES / "articles.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db), "ask", "syrskyi on russian losses"]) == 0
+    text = capsys.readouterr().out
+    assert "Syrskyi" in text and "38,000" in text and "<b>" not in text
+    monkeypatch.setattr("sys.stdin", io.StringIO("kirby\nwhat did nobody say about nothing\n\n"))
+    assert main(["--db", str(db), "chat"]) == 0
+    out = capsys.readouterr().out
+    assert "Kirby" in out and "no claims" in out.lower()
