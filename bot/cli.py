@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -56,6 +57,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
 
     sub.add_parser("chat", help="ask questions at an interactive prompt (no Telegram needed)")
+
+    sub.add_parser("run", help="run the Telegram bot (settings from the environment; see README)")
+
+    p = sub.add_parser("digest", help="the daily digest of new claims")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--preview", action="store_true", help="print the next digest")
+    mode.add_argument("--send", action="store_true", help="send today's digest once (for cron) and exit")
+
+    p = sub.add_parser("feeds", help="the news feeds polled for new articles")
+    feeds = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+    feeds.add_parser("add", help="add a feed (RSS or Atom)").add_argument("url")
+    feeds.add_parser("remove", help="stop polling a feed").add_argument("url")
+    feeds.add_parser("list", help="the feeds, with their state")
+
+    sub.add_parser("poll", help="poll every feed once now and ingest new articles")
     return parser
 
 
@@ -185,7 +201,102 @@ def _chat(store: ClaimStore, args: argparse.Namespace) -> int:
         print(html_to_text("\n\n".join(render_answer(answer_question(line, index)))) + "\n")
 
 
-COMMANDS = {"ingest": _ingest, "claims": _claims, "stats": _stats, "ask": _ask, "chat": _chat}
+def _run(store: ClaimStore, args: argparse.Namespace) -> int:
+    from bot.app import run  # Telegram is imported only to run the bot
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    run(load_settings(), store)
+    return 0
+
+
+def _digest(store: ClaimStore, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.digest import new_claims, render_digest
+    from bot.service import ClaimService
+
+    settings = load_settings()
+    now = datetime.now(UTC)
+    day = now.astimezone(ZoneInfo(settings.timezone)).date()
+    if args.preview:
+        service = ClaimService(store)
+        parts = render_digest(new_claims(service.index.claims, service.digest_watermark(), now), day)
+        print(html_to_text("\n\n".join(parts)) if parts else "Nothing new since the last digest.")
+        return 0
+    import asyncio
+
+    from scheduler.digest import Limits, send_digest, telegram_sender
+
+    async def send() -> str:
+        async with telegram_sender(settings) as sender:
+            report = await send_digest(
+                store,
+                sender,
+                now=now,
+                day=day,
+                channel=settings.digest_chat,
+                when_empty=settings.digest_when_empty,
+                limits=Limits(per_second=settings.send_rate),
+            )
+        if report.busy:
+            return "Another claimbot is sending the digest right now; nothing sent."
+        return (
+            f"Digest of {report.day}: sent to {report.sent} chats, {report.skipped} already had it, "
+            f"{len(report.blocked)} blocked the bot, {len(report.failed)} failed."
+        )
+
+    print(asyncio.run(send()))
+    return 0
+
+
+def _feeds(store: ClaimStore, args: argparse.Namespace) -> int:
+    from scheduler.feeds import FeedError, add_feed, list_feeds, remove_feed
+
+    try:
+        if args.feeds_command == "add":
+            feed = add_feed(store, args.url)
+            print(f"Polling {feed.url}")
+        elif args.feeds_command == "remove":
+            print(f"Removed {args.url}" if remove_feed(store, args.url) else f"No feed {args.url}")
+        else:
+            feeds = list_feeds(store)
+            for feed in feeds:
+                state = f"failing ({feed.failures}x: {feed.last_error})" if feed.failures else "ok"
+                print(f"{feed.url}  {feed.title or ''}  [{state}]")
+            if not feeds:
+                print("No feeds yet. Add one with `claimbot feeds add URL`.")
+    except (FeedError, ValueError) as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
+def _poll(store: ClaimStore, args: argparse.Namespace) -> int:
+    from scheduler.feeds import poll_once
+    from scheduler.fetch import Fetcher
+
+    with Fetcher() as fetcher:
+        report = poll_once(store, fetcher, only_due=False)
+    print(
+        f"{report.feeds_polled} feeds polled, {report.feeds_failed} failed, {report.items_new} new articles, "
+        f"{report.claims_added} new claims"
+    )
+    for error in report.errors:
+        print(f"claimbot: warning: {error}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "digest": _digest,
+    "feeds": _feeds,
+    "poll": _poll,
+    "run": _run,
+    "ingest": _ingest,
+    "claims": _claims,
+    "stats": _stats,
+    "ask": _ask,
+    "chat": _chat,
+}
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DB = Path("claimbot.json")
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -29,6 +30,13 @@ class Settings:
     digest_chat: str | None = None
     digest_time: time = time(8, 0)
     timezone: str = "UTC"
+    digest_when_empty: bool = False
+    poll_minutes: int = 30
+    send_rate: float = 25.0  # messages a second to all chats together (Telegram allows about 30)
+    webhook_url: str | None = None  # set to receive updates by webhook instead of long polling
+    webhook_secret: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
 
     def require_token(self) -> str:
         """The bot token, or a clear error that also says how to try claimbot without Telegram."""
@@ -69,5 +77,34 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         admins=_admins(env.get("CLAIMBOT_ADMINS", "")),
         digest_chat=env.get("CLAIMBOT_DIGEST_CHAT") or None,
         digest_time=_time(env["CLAIMBOT_DIGEST_TIME"]) if env.get("CLAIMBOT_DIGEST_TIME") else time(8, 0),
-        timezone=env.get("CLAIMBOT_TZ") or "UTC",
+        timezone=_zone(env.get("CLAIMBOT_TZ") or "UTC"),
+        digest_when_empty=(env.get("CLAIMBOT_DIGEST_WHEN_EMPTY") or "").lower() in ("1", "true", "yes"),
+        poll_minutes=_int("CLAIMBOT_POLL_MINUTES", env.get("CLAIMBOT_POLL_MINUTES"), 30, 1),
+        send_rate=float(_int("CLAIMBOT_SEND_RATE", env.get("CLAIMBOT_SEND_RATE"), 25, 1)),
+        webhook_url=env.get("CLAIMBOT_WEBHOOK_URL") or None,
+        webhook_secret=env.get("CLAIMBOT_WEBHOOK_SECRET") or None,
+        webhook_listen=env.get("CLAIMBOT_WEBHOOK_LISTEN") or "0.0.0.0",
+        webhook_port=_int("CLAIMBOT_WEBHOOK_PORT", env.get("CLAIMBOT_WEBHOOK_PORT"), 8443, 1),
     )
+
+
+def _int(name: str, raw: str | None, default: int, minimum: int) -> int:
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _zone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(
+            f"CLAIMBOT_TZ must be a time zone name such as Europe/Kyiv or UTC, got {raw!r}"
+        ) from exc
+    return raw

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
-from tinydb import TinyDB
+from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
@@ -29,6 +29,7 @@ SCHEMA = 1
 MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 
 CLAIMS, SPEAKERS, DOCUMENTS, META = "claims", "speakers", "documents", "_meta"
+SUBSCRIBERS, STATE = "subscribers", "state"
 
 T = TypeVar("T")
 
@@ -218,6 +219,15 @@ class _View:
     def rows(self, name: str) -> list[dict[str, Any]]:
         return [dict(doc) for doc in self.table(name)]
 
+    def subscribers(self) -> list[int | str]:
+        """Chats that asked for the daily digest, in the order they subscribed."""
+        return [row["chat"] for row in self.table(SUBSCRIBERS)]
+
+    def state(self, key: str) -> Any:
+        """A small named value the bot keeps between runs (the digest watermark, ...); None when unset."""
+        rows = self.table(STATE).search(Query().key == key)
+        return rows[0]["value"] if rows else None
+
     def count(self) -> dict[str, int]:
         names = (self._db.tables() | {CLAIMS, SPEAKERS, DOCUMENTS}) - {META}
         return {name: len(self._db.table(name)) for name in sorted(names)}
@@ -248,6 +258,21 @@ class Batch(_View):
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Upsert by Speaker.name, replacing the whole record."""
         _upsert(self.table(SPEAKERS), "name", (_speaker_to_json(s) for s in speakers))
+
+    def subscribe(self, chat: int | str) -> bool:
+        """Add a chat to the digest; False when it was already there."""
+        table = self.table(SUBSCRIBERS)
+        if table.contains(Query().chat == chat):
+            return False
+        table.insert({"chat": chat})
+        return True
+
+    def unsubscribe(self, chat: int | str) -> bool:
+        """Remove a chat from the digest; False when it was not subscribed."""
+        return bool(self.table(SUBSCRIBERS).remove(Query().chat == chat))
+
+    def set_state(self, key: str, value: Any) -> None:
+        self.table(STATE).upsert({"key": key, "value": value}, Query().key == key)
 
     def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
         """The whole speaker registry, for when speakers were merged or renamed."""
@@ -300,8 +325,19 @@ class ClaimStore:
     def seen_documents(self) -> dict[str, str]:
         return self._load().seen_documents()
 
+    def snapshot(self) -> tuple[list[Claim], list[Speaker]]:
+        """Claims and speakers from one read of the file, so the two agree."""
+        view = self._load()
+        return view.claims(), view.speakers()
+
     def table_rows(self, name: str) -> list[dict[str, Any]]:
         return self._load().rows(name)
+
+    def subscribers(self) -> list[int | str]:
+        return self._load().subscribers()
+
+    def state(self, key: str) -> Any:
+        return self._load().state(key)
 
     def count(self) -> dict[str, int]:
         """Rows per table, without building any records."""

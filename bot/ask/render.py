@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -287,6 +287,32 @@ def _pack(blocks: list[_Block], limit: int) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+def render_sources(claims: Sequence[Claim], *, limit: int = TELEGRAM_LIMIT) -> str:
+    """Where each claim was reported: outlet, date and the sentence as it stands in the article."""
+    blocks = []
+    for claim in claims:
+        lines = [f"<b>{_esc(claim.speaker)}</b>: {_esc(shorten(claim.statement, 100))}"]
+        for source in claim.sources:
+            label = source.outlet or source.document
+            when = f" ({_date_text(source.published)})" if source.published else ""
+            lines.append(f"• {_link(label, source.url)}{when}: “{_esc(shorten(source.sentence, 200))}”")
+        blocks.append("\n".join(lines))
+    text = "\n\n".join(blocks) or "No sources."
+    return text if len(text) <= limit else clip_html(text, limit)
+
+
+def render_claims(
+    sections: Sequence[tuple[str, Sequence[Claim]]], *, title: str = "", limit: int = TELEGRAM_LIMIT
+) -> list[str]:
+    """Claims under section headings (a digest, a /latest list) as messages under the limit."""
+    blocks = [_Block(title, lead=True)] if title else []
+    for heading, claims in sections:
+        if heading:
+            blocks.append(_Block(f"<b>{_esc(heading)}</b>", lead=True))
+        blocks += [_Block(_claim_html(c), claim=c) for c in claims]
+    return _pack(blocks, limit)
 
 
 # --- the reply ------------------------------------------------------------------------------------------

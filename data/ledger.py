@@ -1,0 +1,56 @@
+"""Who has been sent which day's digest: an append-only ledger beside the store.
+
+A digest goes to thousands of chats, and a crash may come between any two of them; rewriting the whole
+store for each delivery would cost seconds apiece, so each delivery appends one fsync'd line here instead.
+A digest may be several messages (parts); a line is written just before each part is sent ("sending") and
+after it ("sent"). On restart a part whose last line says "sending" may have reached the chat, so it is
+not sent again: never twice beats maybe once more. Parts with no line yet are sent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+SENDING, SENT, BLOCKED, FAILED = "sending", "sent", "blocked", "failed"
+
+
+class DeliveryLedger:
+    """Delivery states per (day, chat), read back from an append-only JSON-lines file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def beside(cls, store_path: str | Path) -> DeliveryLedger:
+        return cls(Path(f"{store_path}.deliveries.jsonl"))
+
+    def states(self, day: str) -> dict[tuple[str, int], str]:
+        """The last state of each (chat, part) for a day; chats are keyed by str(chat id)."""
+        states: dict[tuple[str, int], str] = {}
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return states
+        for line in raw.splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a line torn by a crash mid-write says nothing
+            if isinstance(row, dict) and row.get("day") == day:
+                states[(str(row.get("chat")), int(row.get("part", 0)))] = str(row.get("state"))
+        return states
+
+    def mark(self, day: str, chat: int | str, part: int, state: str) -> None:
+        """Append one state line and make it durable before returning."""
+        row = {"day": day, "chat": chat, "part": part, "state": state, "at": datetime.now(UTC).isoformat()}
+        line = json.dumps(row) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,105 @@
+"""Admin only: /ingest URL, an article sent as a document, /stats. Anyone else is refused and nothing runs."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import logging
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.ingest import SUPPORTED_SUFFIXES, ReadError, article_from_html, read_path
+from bot.pipeline import IngestReport, ingest
+from handlers.common import refuse_unless_admin, service
+from scheduler.fetch import Fetcher, FetchError
+
+log = logging.getLogger(__name__)
+MAX_DOCUMENT = 5 * 1024 * 1024  # bytes
+
+
+def _summary(report: IngestReport, what: str) -> str:
+    if report.unchanged == report.articles:
+        return f"Already had {what}: nothing new."
+    return (
+        f"Read {what}: {report.claims_added} new claim{'s' * (report.claims_added != 1)}, "
+        f"{report.claims_merged} existing claim{'s' * (report.claims_merged != 1)} gained a source."
+    )
+
+
+def _ingest_url(context: ContextTypes.DEFAULT_TYPE, url: str) -> str:
+    with Fetcher() as fetcher:
+        page = fetcher.fetch(url)
+    doc_id = "url-" + hashlib.sha1(page.final_url.encode()).hexdigest()[:16]
+    article = article_from_html(page.content, doc_id=doc_id, url=page.final_url)
+    if article is None:
+        return "I could not find an article on that page."
+    report = ingest(service(context).store, [article])
+    return _summary(report, html.escape(article.title or page.final_url))
+
+
+async def ingest_url(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ingest URL"""
+    message = update.effective_message
+    if message is None or await refuse_unless_admin(update, context):
+        return
+    url = (context.args or [""])[0]
+    if not url.startswith(("http://", "https://")):
+        await message.reply_text("Usage: /ingest https://example.com/article")
+        return
+    try:
+        reply = await asyncio.to_thread(_ingest_url, context, url)
+    except FetchError as exc:
+        reply = f"Could not fetch that page: {html.escape(str(exc))}"
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+def _ingest_file(context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(name).name
+        path.write_bytes(content)
+        articles, problems = read_path(path)
+    notes = "".join(f"\n• {html.escape(str(p))}" for p in problems[:5])
+    if not articles:
+        return "No article found in that file." + notes
+    report = ingest(service(context).store, articles)
+    return _summary(report, f"{len(articles)} article{'s' * (len(articles) != 1)}") + notes
+
+
+async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A .txt, .html or .jsonl file sent to the bot is ingested like `claimbot ingest`."""
+    message = update.effective_message
+    if message is None or message.document is None or await refuse_unless_admin(update, context):
+        return
+    name = message.document.file_name or "article.txt"
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        await message.reply_text("Send a .txt, .html or .jsonl file.")
+        return
+    if (message.document.file_size or 0) > MAX_DOCUMENT:
+        await message.reply_text("That file is too large (5 MB at most).")
+        return
+    file = await message.document.get_file()
+    content = bytes(await file.download_as_bytearray())
+    try:
+        reply = await asyncio.to_thread(_ingest_file, context, name, content)
+    except ReadError as exc:
+        reply = f"Could not read that file: {html.escape(str(exc))}"
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats"""
+    message = update.effective_message
+    if message is None or await refuse_unless_admin(update, context):
+        return
+    index = service(context).index
+    counts = await asyncio.to_thread(service(context).store.count)
+    await message.reply_text(
+        f"{len(index.claims)} claims ({sum(len(c.sources) for c in index.claims)} sources), "
+        f"{counts.get('speakers', 0)} speakers, {counts.get('documents', 0)} articles, "
+        f"{counts.get('subscribers', 0)} subscribed chats."
+    )

@@ -1,0 +1,78 @@
+"""What every handler needs: the shared service, admin checks, and sending rendered HTML safely."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from itertools import count
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.ask.answer import Answer
+from bot.config import Settings
+from bot.service import ClaimService
+
+MAX_QUESTION = 500  # characters; a longer message is not a question
+RECENT_ANSWERS = 500  # answers kept for their "more" and "sources" buttons
+
+
+def service(context: ContextTypes.DEFAULT_TYPE) -> ClaimService:
+    return context.bot_data["service"]
+
+
+def settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
+    return context.bot_data["settings"]
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in settings(context).admins
+
+
+async def refuse_unless_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """True when the user is not an admin, after telling them politely; nothing else runs then."""
+    if is_admin(update, context):
+        return False
+    if update.effective_message:
+        await update.effective_message.reply_text("Sorry, only the bot's admins can do that.")
+    return True
+
+
+async def send_html(
+    message: Message, parts: Sequence[str], keyboard: InlineKeyboardMarkup | None = None
+) -> list[Message]:
+    """Reply with rendered parts in order; the keyboard goes under the last one."""
+    sent = []
+    for i, part in enumerate(parts):
+        markup = keyboard if i == len(parts) - 1 else None
+        sent.append(
+            await message.reply_text(
+                part, parse_mode=ParseMode.HTML, disable_web_page_preview=True, reply_markup=markup
+            )
+        )
+    return sent
+
+
+class AnswerCache:
+    """Recent answers by short key, for buttons pressed after the reply went out (bounded, newest kept)."""
+
+    def __init__(self, size: int = RECENT_ANSWERS) -> None:
+        self._items: OrderedDict[str, Answer] = OrderedDict()
+        self._size = size
+        self._ids = count(1)
+
+    def put(self, answer: Answer) -> str:
+        key = format(next(self._ids), "x")
+        self._items[key] = answer
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return key
+
+    def get(self, key: str) -> Answer | None:
+        return self._items.get(key)
+
+
+def answers(context: ContextTypes.DEFAULT_TYPE) -> AnswerCache:
+    return context.bot_data["answers"]

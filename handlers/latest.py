@@ -1,0 +1,19 @@
+"""/latest: the claims the bot got most recently."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.ask.render import render_claims
+from handlers.common import send_html, service
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is None:
+        return
+    claims = service(context).latest(5)
+    if not claims:
+        await update.effective_message.reply_text("No claims stored yet.")
+        return
+    await send_html(update.effective_message, render_claims([("", claims)], title="<b>Latest claims</b>"))

@@ -1,0 +1,230 @@
+"""Send the daily digest to the channel and every subscriber: exactly once per chat and day.
+
+- The run for a day is prepared once (claims first seen since the last cut, rendered) and kept in the store,
+  so a resumed run sends the same text; the watermark moves to the cut in the same write.
+- Each delivery is ledgered before and after it is sent (data/ledger.py); a restart serves only the chats
+  with no line yet. A file lock keeps a second running instance from sending the same day.
+- Sending keeps under Telegram's limits: about one message a second per chat, 20 a minute per group,
+  a configured rate overall; RetryAfter is waited out; a chat that blocked the bot is unsubscribed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time as clock
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from filelock import FileLock, Timeout
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, RetryAfter, TelegramError
+
+from bot.config import Settings
+from bot.digest import WATERMARK, new_claims, render_digest
+from data.ledger import BLOCKED, FAILED, SENDING, SENT, DeliveryLedger
+from data.store import ClaimStore
+
+log = logging.getLogger(__name__)
+
+RUNS = "digest_runs"
+MAX_RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's flood limits, as this bot keeps to them."""
+
+    per_second: float = 25.0  # all chats together (Telegram allows about 30)
+    per_chat_interval: float = 1.0  # seconds between two messages to one chat
+    per_group_minute: int = 20  # messages a minute to one group or channel
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    day: str
+    cut: str
+    messages: tuple[str, ...]
+    recipients: tuple[int | str, ...]
+
+
+@dataclass
+class DeliveryReport:
+    day: str
+    sent: int = 0
+    skipped: int = 0
+    blocked: list[int | str] = field(default_factory=list)
+    failed: list[int | str] = field(default_factory=list)
+    busy: bool = False  # another instance holds the digest lock
+
+
+def due_day(now: datetime, at: time, zone: str) -> date:
+    """The day whose digest is due at `now`: today once its time has passed, else yesterday."""
+    local = now.astimezone(ZoneInfo(zone))
+    return local.date() if local.time() >= at else local.date() - timedelta(days=1)
+
+
+def prepare(store: ClaimStore, day: date, now: datetime, channel: str | None, when_empty: bool) -> DigestRun:
+    """The run for a day, made once: later calls (a restart, a second instance) get the same run."""
+    with store.batch() as batch:
+        for row in batch.table(RUNS):
+            if row["day"] == day.isoformat():
+                return DigestRun(row["day"], row["cut"], tuple(row["messages"]), tuple(row["recipients"]))
+        raw = batch.state(WATERMARK)
+        since = datetime.fromisoformat(raw) if raw else None
+        claims = new_claims(batch.claims(), since, now)
+        messages = render_digest(claims, day)
+        if not messages and when_empty:
+            messages = [f"<b>claimbot daily digest, {day.day} {day:%b %Y}</b>\nNo new claims today."]
+        recipients: list[int | str] = [channel] if channel else []
+        recipients += [c for c in batch.subscribers() if c not in recipients]
+        run = DigestRun(
+            day.isoformat(), now.isoformat(), tuple(messages), tuple(recipients if messages else ())
+        )
+        batch.table(RUNS).insert(
+            {
+                "day": run.day,
+                "cut": run.cut,
+                "messages": list(run.messages),
+                "recipients": list(run.recipients),
+            }
+        )
+        batch.set_state(WATERMARK, run.cut)
+    return run
+
+
+class Pacer:
+    """Spaces sends: a global rate, one message a second per chat, a per-minute cap for groups."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._next_any = 0.0
+        self._next_chat: dict[int | str, float] = {}
+        self._group_times: dict[int | str, list[float]] = {}
+
+    async def wait(self, chat: int | str) -> None:
+        now = clock.monotonic()
+        ready = max(now, self._next_any, self._next_chat.get(chat, 0.0))
+        if _is_group(chat):
+            recent = [t for t in self._group_times.get(chat, []) if t > now - 60]
+            if len(recent) >= self.limits.per_group_minute:
+                ready = max(ready, recent[0] + 60)
+            self._group_times[chat] = [*recent, ready]
+        self._next_any = ready + 1.0 / self.limits.per_second
+        self._next_chat[chat] = ready + self.limits.per_chat_interval
+        if ready > now:
+            await asyncio.sleep(ready - now)
+
+
+def _is_group(chat: int | str) -> bool:
+    return isinstance(chat, str) or chat < 0
+
+
+Send = Callable[[int | str, str], Awaitable[object]]
+
+
+async def _send_with_retry(send: Send, chat: int | str, text: str) -> None:
+    for _ in range(MAX_RETRIES):
+        try:
+            await send(chat, text)
+            return
+        except RetryAfter as exc:
+            wait = (
+                exc.retry_after.total_seconds() if isinstance(exc.retry_after, timedelta) else exc.retry_after
+            )
+            log.info("Telegram asked to wait %.1f s before sending to %s", wait, chat)
+            await asyncio.sleep(float(wait))
+    await send(chat, text)
+
+
+async def deliver(
+    run: DigestRun, store: ClaimStore, ledger: DeliveryLedger, send: Send, limits: Limits = Limits()
+) -> DeliveryReport:
+    """Send the run to every recipient with no ledger line yet for the day."""
+    report = DeliveryReport(run.day)
+    done = ledger.states(run.day)
+    pacer = Pacer(limits)
+    for chat in run.recipients:
+        started = [done.get((str(chat), i)) for i in range(len(run.messages))]
+        if all(started):
+            report.skipped += 1
+            continue
+        try:
+            for part, text in enumerate(run.messages):
+                if started[part] == SENDING:
+                    log.warning(
+                        "digest %s part %d to %s may have been cut short by a crash; not sent twice",
+                        run.day,
+                        part,
+                        chat,
+                    )
+                if started[part] is not None:
+                    continue
+                await pacer.wait(chat)
+                # the ledger line and the request follow each other with nothing in between
+                ledger.mark(run.day, chat, part, SENDING)
+                await _send_with_retry(send, chat, text)
+                ledger.mark(run.day, chat, part, SENT)
+        except Forbidden:
+            log.info("chat %s blocked the bot; unsubscribing it", chat)
+            ledger.mark(run.day, chat, len(run.messages), BLOCKED)
+            with store.batch() as batch:
+                batch.unsubscribe(chat)
+            report.blocked.append(chat)
+            continue
+        except TelegramError as exc:
+            log.warning("digest %s to %s failed: %s", run.day, chat, exc)
+            ledger.mark(run.day, chat, len(run.messages), FAILED)
+            report.failed.append(chat)
+            continue
+        report.sent += 1
+    return report
+
+
+@asynccontextmanager
+async def telegram_sender(settings: Settings) -> AsyncIterator[Send]:
+    """A sender outside the running bot (`claimbot digest --send`), on the configured Bot API server."""
+    bot = Bot(
+        settings.require_token(),
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+    )
+    async with bot:
+        yield bot_sender(bot)
+
+
+def bot_sender(bot: Bot) -> Send:
+    async def send(chat: int | str, text: str) -> object:
+        return await bot.send_message(chat, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+
+    return send
+
+
+async def send_digest(
+    store: ClaimStore,
+    send: Send,
+    *,
+    now: datetime | None = None,
+    day: date | None = None,
+    channel: str | None = None,
+    when_empty: bool = False,
+    limits: Limits = Limits(),
+) -> DeliveryReport:
+    """Prepare (once) and deliver (to whoever is still due) the digest of `day`, under the digest lock."""
+    now = now or datetime.now(UTC)
+    day = day or now.date()
+    lock = FileLock(f"{store.path}.digest.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        log.info("another instance is sending the digest; leaving it to that one")
+        return DeliveryReport(day.isoformat(), busy=True)
+    try:
+        run = await asyncio.to_thread(prepare, store, day, now, channel, when_empty)
+        return await deliver(run, store, DeliveryLedger.beside(store.path), send, limits)
+    finally:
+        lock.release()
