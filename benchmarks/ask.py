@@ -395,7 +395,7 @@ def make_figure(rng: random.Random, unit: str, kind: str) -> Figure:
 
 
 def _variant(name: str) -> str | None:
-    """A second spelling of a surname, as transliterations give (Zelensky/Zelenskyy); None if no rule fits."""
+    """A second spelling of a surname, as transliterations give (Stromsky/Stromskyy); None if no rule fits."""
     for old, new in (
         ("sky", "skyy"),
         ("ski", "sky"),

@@ -44,6 +44,7 @@ COMMANDS: list[tuple[str, str, bool, Callback]] = [
     ("digest", "preview the next digest", False, subscribe.preview),
     ("ingest", "admins: read an article from a web address", True, admin.ingest_url),
     ("stats", "admins: what the store holds", True, admin.stats),
+    ("feeds", "admins: the news feeds; /feeds add URL, /feeds remove URL", True, admin.feeds),
 ]
 
 

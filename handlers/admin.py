@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot.ingest import SUPPORTED_SUFFIXES, ReadError, article_from_html, read_path
 from bot.pipeline import IngestReport, ingest
 from handlers.common import refuse_unless_admin, service
+from scheduler.feeds import add_feed, list_feeds, remove_feed
 from scheduler.fetch import Fetcher, FetchError
 
 log = logging.getLogger(__name__)
@@ -103,3 +104,32 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"{counts.get('speakers', 0)} speakers, {counts.get('documents', 0)} articles, "
         f"{counts.get('subscribers', 0)} subscribed chats."
     )
+
+
+def _feeds(context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> str:
+    store = service(context).store
+    action, url = [*args, "", ""][:2]
+    if action == "add" and url:
+        return f"Polling {html.escape(add_feed(store, url).url)}"
+    if action == "remove" and url:
+        return f"Removed {html.escape(url)}" if remove_feed(store, url) else f"No feed {html.escape(url)}"
+    if action:
+        return "Usage: /feeds, /feeds add URL, /feeds remove URL"
+    lines = [
+        f"• {html.escape(f.url)}"
+        + (f" (failing {f.failures}x: {html.escape(f.last_error or '')})" if f.failures else "")
+        for f in list_feeds(store)
+    ]
+    return "<b>Feeds</b>\n" + "\n".join(lines) if lines else "No feeds yet: /feeds add URL"
+
+
+async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feeds, /feeds add URL, /feeds remove URL"""
+    message = update.effective_message
+    if message is None or await refuse_unless_admin(update, context):
+        return
+    try:
+        reply = await asyncio.to_thread(_feeds, context, list(context.args or []))
+    except ValueError as exc:
+        reply = html.escape(str(exc))
+    await message.reply_text(reply, parse_mode=ParseMode.HTML, disable_web_page_preview=True)

@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.ingest import read_path
 from bot.pipeline import ingest
 from data.store import ClaimStore
+from scheduler.feeds import list_feeds
 from scheduler.jobs import daily_digest
 
 ADMIN, USER = 42, 77
@@ -255,6 +256,12 @@ def test_admins_ingest_pages_and_files_and_everyone_else_is_refused(store: Claim
             await fake.wait_for(lambda f: len(texts(f, 3002)) >= 2, timeout=30)
             fake.push_command("/stats", chat_id=3002, user_id=ADMIN)
             await fake.wait_for(lambda f: len(texts(f, 3002)) >= 3)
+            fake.push_command("/feeds", "add https://news.example/rss.xml", chat_id=3002, user_id=ADMIN)
+            await fake.wait_for(lambda f: len(texts(f, 3002)) >= 4)
+            fake.push_command("/feeds", chat_id=3002, user_id=ADMIN)
+            await fake.wait_for(lambda f: len(texts(f, 3002)) >= 5)
+            fake.push_command("/feeds", "remove https://news.example/rss.xml", chat_id=3001, user_id=USER)
+            await fake.wait_for(lambda f: len(texts(f, 3001)) >= 4)
 
     try:
         with FakeBotAPI() as fake:
@@ -262,8 +269,12 @@ def test_admins_ingest_pages_and_files_and_everyone_else_is_refused(store: Claim
     finally:
         server.shutdown()
     assert all("only the bot's admins" in t for t in texts(fake, 3001))
-    page, document, stats = texts(fake, 3002)
+    page, document, stats, added, listed = texts(fake, 3002)
     assert "new claim" in page and "new claim" in document and "claims" in stats
+    assert "Polling" in added and "https://news.example/rss.xml" in listed
+    assert [f.url for f in list_feeds(store)] == [
+        "https://news.example/rss.xml"
+    ]  # the refusal changed nothing
     speakers = {c.speaker for c in store.claims()}
     assert {"Ivan Petrov"} <= speakers and any("water authority" in s for s in speakers)
 
@@ -293,3 +304,89 @@ def test_an_error_gets_an_apology_and_a_logged_traceback_and_the_token_is_never_
         assert "Sorry, something went wrong" in texts(fake, 1001)[0]
     assert any("index on fire" in (r.exc_text or "") or r.exc_info for r in caplog.records)
     assert fake.token not in caplog.text
+
+
+def test_webhook_mode_accepts_updates_with_the_secret_token_only(store: ClaimStore) -> None:
+    import json
+    import socket
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def post(update: dict[str, Any], secret: str) -> int:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/telegram",
+            data=json.dumps(update).encode(),
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    async def scenario(fake: FakeBotAPI) -> None:
+        config = Settings(db=store.path, token=fake.token, api_url=fake.url)
+        application = build_application(config, store)
+        async with application:
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_webhook(
+                listen="127.0.0.1",
+                port=port,
+                url_path="telegram",
+                webhook_url="https://bot.example/telegram",
+                secret_token="s3cret-token",
+            )
+            try:
+                update = {
+                    "update_id": 1,
+                    "message": {
+                        "message_id": 1,
+                        "date": 1_700_000_000,
+                        "chat": {"id": 4001, "type": "private"},
+                        "from": {"id": USER, "is_bot": False, "first_name": "Ann"},
+                        "text": QUESTION,
+                    },
+                }
+                assert await asyncio.to_thread(post, {**update, "update_id": 2}, "wrong") == 403
+                assert await asyncio.to_thread(post, update, "s3cret-token") == 200
+                await fake.wait_for(replies_to(4001))
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        assert fake.calls_to("setWebhook")[0].params["secret_token"] == "s3cret-token"
+        assert len([m for m in fake.sent if m.get("chat_id") == 4001]) >= 1
+        assert "3,800" in "".join(texts(fake, 4001))
+
+
+def test_the_daily_digest_fires_at_the_set_time_in_the_set_zone(store: ClaimStore) -> None:
+    from datetime import time
+    from zoneinfo import ZoneInfo
+
+    config = Settings(
+        db=store.path,
+        token=FakeBotAPI().token,
+        api_url="http://127.0.0.1:9",
+        digest_time=time(8, 30),
+        timezone="Europe/Kyiv",
+    )
+    application = build_application(config, store)
+    assert application.job_queue is not None
+    jobs = {job.name: job for job in application.job_queue.jobs()}
+    trigger = jobs["daily digest"].job.trigger
+    kyiv = ZoneInfo("Europe/Kyiv")
+    # the scheduler's clock is the test's: ask its trigger when it fires after chosen moments
+    before = datetime(2026, 11, 20, 5, 0, tzinfo=UTC)  # 07:00 in Kyiv
+    after = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # 09:00 in Kyiv
+    assert trigger.get_next_fire_time(None, before) == datetime(2026, 11, 20, 8, 30, tzinfo=kyiv)
+    assert trigger.get_next_fire_time(None, after) == datetime(2026, 11, 21, 8, 30, tzinfo=kyiv)
+    summer = datetime(2026, 7, 1, 4, 0, tzinfo=UTC)  # 07:00 in Kyiv in summer time
+    assert trigger.get_next_fire_time(None, summer).astimezone(UTC).hour == 5  # 08:30 EEST is 05:30 UTC
+    assert "digest catch-up" in jobs and "feed poll" in jobs
