@@ -5,8 +5,10 @@ Plain data only: no I/O, no Telegram, no TinyDB. The store owns the dict <-> rec
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ class Source:
     published: date | None = None
 
 
+class SearchTerms(NamedTuple):
+    """A claim as the answer index wants it, worked out once at ingest, not at every start.
+
+    A tuple, not a dataclass: a big store makes a hundred thousand of these at start-up."""
+
+    own: Sequence[str] = ()  # folded terms of the statement, topic and figure units
+    context: Sequence[str] = ()  # terms only the source sentences add
+    words: Sequence[str] = ()  # unfolded stems of the statement, to break ties
+    day: int = 0  # when it was said (else first reported), as a date ordinal, for recency
+
+
 @dataclass(frozen=True)
 class Claim:
     """Who said what, with which figures, when, and who reported it."""
@@ -60,6 +73,7 @@ class Claim:
     sources: tuple[Source, ...] = ()
     relayed_by: str | None = None
     first_seen: datetime | None = None
+    search: SearchTerms | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,3 +84,15 @@ class Speaker:
     kind: str = "person"  # person | organisation | anonymous
     aliases: tuple[str, ...] = field(default=())
     roles: tuple[str, ...] = field(default=())  # how reports described them: "central bank governor"
+
+
+class ClaimSummary(NamedTuple):
+    """What the answer index needs of a claim, read from the store without building the whole claim.
+
+    A tuple, not a dataclass: a big store makes a hundred thousand of these at start-up."""
+
+    speaker: str
+    day: int  # said_on, else the first publication date, else date.min, as an ordinal
+    numbers: tuple[float, ...]  # every value, low and high of its figures
+    has_figures: bool
+    search: SearchTerms | None

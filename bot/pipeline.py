@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from spacy.language import Language
 
+from bot.ask.index import search_terms
 from bot.extract.claims import extract_claims
 from bot.extract.nlp import load_nlp
 from bot.merge import merge_claims
@@ -78,7 +79,7 @@ def ingest(
         found = [c for a, claims, _ in extracted if a.id in keep for c in claims]
         speakers = [s for a, _, spk in extracted if a.id in keep for s in spk]
         result = merge_claims(batch.claims(), batch.speakers(), found, speakers, now)
-        batch.put_claims(result.claims)
+        batch.put_claims(replace(c, search=search_terms(c)) for c in result.claims)
         batch.replace_speakers(result.speakers)
         batch.mark_documents({a.id: content_hash(a) for a in again})
     return IngestReport(len(articles), len(articles) - len(again), result.added, result.merged)

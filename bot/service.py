@@ -76,7 +76,7 @@ class ClaimService:
         ids = index.by_speaker.get(canonical, [])
         claims = sorted((index.claims[i] for i in ids), key=claim_date, reverse=True)
         speaker = self._speakers.get(canonical) or Speaker(canonical)
-        topics = Counter(t for i in ids for t in index.claim_terms[i] if t.startswith("@"))
+        topics = Counter(t for i in ids for t in index.search[i].own if t.startswith("@"))
         return SpeakerCard(
             speaker, len(claims), tuple(concept_label(t) for t, _ in topics.most_common(5)), tuple(claims[:3])
         )

@@ -12,16 +12,16 @@ writer never produces one, so it cannot be a torn write of ours.
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
-import json
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb import Storage
+
+from bot.memory import gc_paused
 
 Tables = dict[str, dict[str, Any]]
 
@@ -60,7 +60,7 @@ class AtomicJSONStorage(Storage):
 
     def write(self, data: Tables) -> None:
         with gc_paused():
-            payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            payload = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         try:
             try:
                 st: os.stat_result | None = os.stat(self.path)
@@ -88,8 +88,10 @@ class AtomicJSONStorage(Storage):
     def _parse(self, raw: bytes) -> Tables:
         try:
             with gc_paused():
-                data = json.loads(raw)
-        except json.JSONDecodeError as exc:
+                data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            if "UTF-8" in exc.msg:
+                raise StoreError(f"{self.path} is not UTF-8 text ({exc.msg}); it was left untouched") from exc
             raise StoreError(
                 f"{self.path} is not valid JSON at line {exc.lineno} column {exc.colno} ({exc.msg}); "
                 "it was left untouched"
@@ -129,19 +131,6 @@ class AtomicJSONStorage(Storage):
             raise
         self._known = written
         _fsync_directory(directory)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Building 100k records while a big parsed file is alive sets off full collections that find nothing
-    to free and double the load time; pause the collector for the duration, as it was before afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _signature(st: os.stat_result) -> tuple[int, int, int, int]:

@@ -8,19 +8,20 @@ sees either all of a batch or none of it. Readers need no lock: the file is only
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
-from bot.models import Claim, Figure, Source, Speaker
-from data.storage import AtomicJSONStorage, StoreError, Tables, gc_paused
+from bot.memory import gc_paused
+from bot.models import Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
+from data.storage import AtomicJSONStorage, StoreError, Tables
 
 __all__ = ["SCHEMA", "Batch", "ClaimStore", "StoreError", "claim_from_json", "claim_to_json"]
 
@@ -64,6 +65,77 @@ def claim_from_json(record: Mapping[str, Any]) -> Claim:
         sources=tuple([_source_from_json(s) for s in record.get("sources") or ()]),
         relayed_by=record.get("relayed_by"),
         first_seen=_datetime_in(record.get("first_seen")),
+        search=_search_from_json(record.get("search")),
+    )
+
+
+class ClaimList(Sequence[Claim]):
+    """The store's claims, each built from its record only when it is asked for.
+
+    Answering needs every claim's summary but only a handful of whole claims; building all 100,000 up
+    front would cost a second of start-up."""
+
+    def __init__(self, records: list[Mapping[str, Any]]) -> None:
+        self._records = records
+        self._built: dict[int, Claim] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, i: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Claim]: ...
+
+    def __getitem__(self, i: int | slice) -> Claim | list[Claim]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        claim = self._built.get(i)
+        if claim is None:
+            claim = self._built[i] = claim_from_json(self._records[i])
+        return claim
+
+    def summaries(self) -> list[ClaimSummary]:
+        with gc_paused():
+            return [_summary(r) for r in self._records]
+
+
+def _summary(record: Mapping[str, Any]) -> ClaimSummary:
+    search = _search_from_json(record.get("search"))
+    if search is not None and search.day:
+        day = search.day
+    else:
+        said = record.get("said_on")
+        published = [s["published"] for s in record.get("sources") or () if s.get("published")]
+        first = said or (min(published) if published else None)
+        day = date.fromisoformat(first).toordinal() if first else date.min.toordinal()
+    figures = record.get("figures") or ()
+    numbers = tuple(
+        float(v) for f in figures for v in (f.get("value"), f.get("low"), f.get("high")) if v is not None
+    )
+    return ClaimSummary(record["speaker"], day, numbers, bool(figures), search)
+
+
+def _claim_record(claim: Claim) -> dict[str, Any]:
+    """What the store keeps of a claim: its public shape plus the answer index's precomputed terms."""
+    record = claim_to_json(claim)
+    if claim.search is not None:
+        # one string per field: a big store loads several times faster than with lists of words
+        record["search"] = {
+            "own": " ".join(claim.search.own),
+            "context": " ".join(claim.search.context),
+            "words": " ".join(claim.search.words),
+            "day": claim.search.day,
+        }
+    return record
+
+
+def _search_from_json(record: Mapping[str, Any] | None) -> SearchTerms | None:
+    if not record:
+        return None
+    return SearchTerms(
+        record["own"].split(), record["context"].split(), record["words"].split(), record.get("day", 0)
     )
 
 
@@ -210,6 +282,10 @@ class _View:
     def claims(self) -> list[Claim]:
         return self._records(CLAIMS, claim_from_json)
 
+    def claim_list(self) -> ClaimList:
+        self.table(CLAIMS)  # refuses an ended batch
+        return ClaimList(list((self._pending.read() or {}).get(CLAIMS, {}).values()))
+
     def speakers(self) -> list[Speaker]:
         return self._records(SPEAKERS, _speaker_from_json)
 
@@ -253,7 +329,7 @@ class Batch(_View):
 
     def put_claims(self, claims: Iterable[Claim]) -> None:
         """Upsert by Claim.id."""
-        _upsert(self.table(CLAIMS), "id", (claim_to_json(c) for c in claims))
+        _upsert(self.table(CLAIMS), "id", (_claim_record(c) for c in claims))
 
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Upsert by Speaker.name, replacing the whole record."""
@@ -325,10 +401,10 @@ class ClaimStore:
     def seen_documents(self) -> dict[str, str]:
         return self._load().seen_documents()
 
-    def snapshot(self) -> tuple[list[Claim], list[Speaker]]:
-        """Claims and speakers from one read of the file, so the two agree."""
+    def snapshot(self) -> tuple[ClaimList, list[Speaker]]:
+        """Claims (built lazily) and speakers from one read of the file, so the two agree."""
         view = self._load()
-        return view.claims(), view.speakers()
+        return view.claim_list(), view.speakers()
 
     def table_rows(self, name: str) -> list[dict[str, Any]]:
         return self._load().rows(name)

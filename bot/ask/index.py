@@ -13,7 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.models import Claim, Speaker
+import numpy as np
+
+from bot.memory import gc_paused
+from bot.models import Claim, ClaimSummary, SearchTerms, Speaker
 from bot.vocabulary import literal_terms, terms
 
 
@@ -37,15 +40,33 @@ def claim_date(claim: Claim) -> date:
     return min(published) if published else date.min
 
 
+def search_terms(claim: Claim) -> SearchTerms:
+    """The claim's terms for the index: the pipeline stores them, so no start-up re-reads every text."""
+    own_text = " ".join([claim.statement, claim.topic or "", *(f.unit for f in claim.figures if f.unit)])
+    own = terms(own_text)
+    context = terms(" ".join(s.sentence for s in claim.sources)) - own
+    words = literal_terms(claim.statement)
+    return SearchTerms(sorted(own), sorted(context), sorted(words), claim_date(claim).toordinal())
+
+
+def summarise(claim: Claim) -> ClaimSummary:
+    numbers = tuple(n for f in claim.figures for n in f.numbers())
+    day = claim_date(claim).toordinal()
+    return ClaimSummary(claim.speaker, day, numbers, bool(claim.figures), claim.search)
+
+
 @dataclass
 class ClaimIndex:
     """Claims by term and by speaker, with what rapidfuzz needs to find a speaker by any spelling."""
 
-    claims: list[Claim] = field(default_factory=list)
-    claim_terms: list[frozenset[str]] = field(default_factory=list)
-    claim_words: list[frozenset[str]] = field(default_factory=list)  # unfolded stems, to break ties
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    context: dict[str, list[int]] = field(default_factory=dict)  # terms only the source sentences carry
+    claims: Sequence[Claim] = field(default_factory=list)
+    search: list[SearchTerms] = field(default_factory=list)  # per claim, parallel to claims
+    postings: dict[str, np.ndarray] = field(default_factory=dict)  # term -> claim positions
+    context: dict[str, np.ndarray] = field(default_factory=dict)  # terms only the source sentences carry
+    recency: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # claim_date ordinals
+    has_figures: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    speaker_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # position in speakers
+    speakers: list[str] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
     by_speaker: dict[str, list[int]] = field(default_factory=dict)
     by_number: dict[float, list[int]] = field(default_factory=dict)
@@ -55,28 +76,40 @@ class ClaimIndex:
 
     @classmethod
     def build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker] = ()) -> ClaimIndex:
-        index = cls(claims=list(claims))
+        """Index claims; a store's lazy ClaimList gives summaries, so no claim is built until answered."""
+        with gc_paused():
+            return cls._build(claims, speakers)
+
+    @classmethod
+    def _build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker]) -> ClaimIndex:
+        index = cls(claims=claims)
+        given = getattr(claims, "summaries", None)
+        summaries: list[ClaimSummary] = given() if given else [summarise(c) for c in claims]
         postings: dict[str, list[int]] = defaultdict(list)
         context: dict[str, list[int]] = defaultdict(list)
         by_speaker: dict[str, list[int]] = defaultdict(list)
         by_number: dict[float, list[int]] = defaultdict(list)
-        for i, claim in enumerate(index.claims):
-            own = " ".join([claim.statement, claim.topic or "", *_units(claim)])
-            found = frozenset(terms(own))
-            index.claim_terms.append(found)
-            index.claim_words.append(frozenset(literal_terms(own)))
-            for term in found:
+        recency, speaker_of = [], []
+        speaker_pos: dict[str, int] = {}
+        for i, summary in enumerate(summaries):
+            search = summary.search or search_terms(claims[i])
+            index.search.append(search)
+            recency.append(summary.day)
+            speaker_of.append(speaker_pos.setdefault(summary.speaker, len(speaker_pos)))
+            for term in search.own:
                 postings[term].append(i)
-            # the sentences around it say what the claim is about, more weakly than the claim itself
-            for term in terms(" ".join(s.sentence for s in claim.sources)) - found:
+            for term in search.context:
                 context[term].append(i)
-            by_speaker[claim.speaker].append(i)
-            for figure in claim.figures:
-                for number in figure.numbers():
-                    by_number[number].append(i)
+            by_speaker[summary.speaker].append(i)
+            for number in summary.numbers:
+                by_number[number].append(i)
         total = max(len(index.claims), 1)
-        index.postings = dict(postings)
-        index.context = dict(context)
+        index.postings = {t: np.array(ids, np.int32) for t, ids in postings.items()}
+        index.context = {t: np.array(ids, np.int32) for t, ids in context.items()}
+        index.recency = np.array(recency, np.int32)
+        index.has_figures = np.array([s.has_figures for s in summaries], bool)
+        index.speaker_of = np.array(speaker_of, np.int32)
+        index.speakers = list(speaker_pos)
         counts = Counter({t: len(ids) for t, ids in postings.items()})
         counts.update({t: len(ids) for t, ids in context.items()})
         index.idf = {t: math.log(1 + total / n) for t, n in counts.items()}
@@ -98,9 +131,5 @@ class ClaimIndex:
         """What a speaker has spoken about most: the commonest terms of their claims."""
         counts: Counter[str] = Counter()
         for i in self.by_speaker.get(speaker, []):
-            counts.update(self.claim_terms[i])
+            counts.update(self.search[i].own)
         return [t for t, _ in counts.most_common(limit)]
-
-
-def _units(claim: Claim) -> list[str]:
-    return [f.unit for f in claim.figures if f.unit]

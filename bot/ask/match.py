@@ -6,10 +6,9 @@ that never makes the answer, so an off-topic question gets an honest empty answe
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.ask.answer import (
@@ -22,8 +21,9 @@ from bot.ask.answer import (
     UNREADABLE,
     Answer,
 )
-from bot.ask.index import ClaimIndex, claim_date, fold_name
+from bot.ask.index import ClaimIndex, fold_name
 from bot.ask.question import Question, parse_question
+from bot.models import Claim
 from bot.vocabulary import concept_label, literal_terms, terms
 
 SURE, UNSURE = 86.0, 70.0  # rapidfuzz scores: accept a speaker / offer it as "did you mean"
@@ -97,40 +97,46 @@ def _bare_speaker(phrase: str, index: ClaimIndex) -> tuple[tuple[str, ...], str]
     return (), phrase
 
 
-def _relevance(index: ClaimIndex, wanted: set[str]) -> dict[int, float]:
-    """Share of the question's topic weight each claim carries, for claims that carry any of it."""
+def _relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
+    """Share of the question's topic weight each claim carries (one score per claim, vectorised)."""
+    scores = np.zeros(len(index.claims), np.float32)
     total = sum(index.idf.get(t, 0.0) for t in wanted)
     if total == 0:
-        return {}
-    scores: dict[int, float] = defaultdict(float)
+        return scores
     for term in wanted:
         weight = index.idf.get(term, 0.0) / total
-        for i in index.postings.get(term, ()):
-            scores[i] += weight
-        for i in index.context.get(term, ()):
-            scores[i] += weight * CONTEXT_WEIGHT
-    return dict(scores)
+        own = index.postings.get(term)
+        if own is not None:
+            scores[own] += weight
+        around = index.context.get(term)
+        if around is not None:
+            scores[around] += weight * CONTEXT_WEIGHT
+    return scores
 
 
 def _rank(
     index: ClaimIndex,
-    scored: dict[int, float],
+    candidates: np.ndarray,
+    scores: np.ndarray,
     want_figures: bool,
     limit: int,
     literal: frozenset[str] = frozenset(),
 ) -> list[int]:
     """Relevance first; then the question's own words; then figures when it asks how many; then recency."""
+    rounded = np.round(scores[candidates], 2)
+    figures = index.has_figures[candidates] if want_figures else np.zeros(len(candidates), bool)
+    order = np.lexsort((index.recency[candidates], figures, rounded))[::-1]
+    shortlist = [int(i) for i in candidates[order[: max(limit * 10, 200)]]]  # the rest cannot come first
 
     def key(i: int) -> tuple[float, int, int, int]:
-        claim = index.claims[i]
         return (
-            round(scored[i], 2),
-            len(literal & index.claim_words[i]),
-            int(want_figures and bool(claim.figures)),
-            claim_date(claim).toordinal(),
+            round(float(scores[i]), 2),
+            len(literal.intersection(index.search[i].words)),
+            int(want_figures and bool(index.has_figures[i])),
+            int(index.recency[i]),
         )
 
-    return heapq.nlargest(limit, scored, key=key)
+    return sorted(shortlist, key=key, reverse=True)[:limit]
 
 
 def answer_question(text: str, index: ClaimIndex) -> Answer:
@@ -171,51 +177,49 @@ def _name_terms(speakers: tuple[str, ...]) -> set[str]:
 def _answer(
     question: Question, index: ClaimIndex, speakers: tuple[str, ...], topic: str | None, wanted: set[str]
 ) -> Answer:
-    pool: set[int] | None = None
+    pool: np.ndarray | None = None
     if speakers:
-        pool = {i for s in speakers for i in index.by_speaker.get(s, ())}
+        pool = np.array(sorted({i for s in speakers for i in index.by_speaker.get(s, ())}), np.int64)
     if question.figure is not None:
-        numbered = set(index.by_number.get(float(question.figure), ()))
-        pool = numbered if pool is None else pool & numbered
-    if wanted:
-        relevance = _relevance(index, wanted)
-        scored = {i: r for i, r in relevance.items() if r >= RELEVANT and (pool is None or i in pool)}
-        if scored:
-            # claims that carry much less of the topic than the best one are beside the point
-            floor = CLOSE * max(scored.values())
-            scored = {i: r for i, r in scored.items() if r >= floor}
-        if question.figure is not None and not scored and pool:
-            scored = dict.fromkeys(pool, 0.0)  # the figure itself is the question
-    else:
-        scored = dict.fromkeys(pool or (), 1.0)
+        numbered = np.array(sorted(set(index.by_number.get(float(question.figure), ()))), np.int64)
+        pool = numbered if pool is None else np.intersect1d(pool, numbered)
+    scores = _relevance(index, wanted) if wanted else np.ones(len(index.claims), np.float32)
+    candidates = np.flatnonzero(scores >= RELEVANT) if pool is None else pool[scores[pool] >= RELEVANT]
+    if wanted and len(candidates):
+        # claims that carry much less of the topic than the best one are beside the point
+        candidates = candidates[scores[candidates] >= CLOSE * scores[candidates].max()]
+    elif question.figure is not None and pool is not None and len(pool):
+        candidates = pool  # the figure itself is the question
+    if not wanted and pool is None and question.figure is None:
+        candidates = np.zeros(0, np.int64)
     speaker = speakers[0] if speakers else None
-    if not scored:
+    if not len(candidates):
         if speakers:
             topics = tuple(concept_label(t) for t in index.speaker_topics(speakers[0]))
             return Answer(question.text, OFF_TOPIC, speaker, topic, alternatives=topics)
         return Answer(question.text, NOTHING, None, topic, alternatives=_covered_topics(index))
     literal = frozenset(literal_terms(topic or "")) - _name_terms(speakers)
-    ranked = _rank(index, scored, question.wants_figures, MAX_CLAIMS, literal)
+    ranked = _rank(index, candidates, scores, question.wants_figures, MAX_CLAIMS, literal)
     claims = tuple(index.claims[i] for i in ranked)
     if len(speakers) > 1:
         speaker = claims[0].speaker
-    others = _others(index, wanted, {c.speaker for c in claims}) if speakers and wanted else ()
+    others = _others(index, scores, {c.speaker for c in claims}) if speakers and wanted else ()
     return Answer(question.text, FOUND, speaker, topic, claims, others)
 
 
-def _others(index: ClaimIndex, wanted: set[str], exclude: set[str]) -> tuple:
+def _others(index: ClaimIndex, scores: np.ndarray, exclude: set[str]) -> tuple[Claim, ...]:
     """Other speakers' figures on the same topic, one claim each, for comparison."""
-    relevance = _relevance(index, wanted)
-    scored = {
-        i: r
-        for i, r in relevance.items()
-        if r >= 0.75 and index.claims[i].figures and index.claims[i].speaker not in exclude
-    }
+    candidates = np.flatnonzero((scores >= 0.75) & index.has_figures)
+    if not len(candidates):
+        return ()
+    order = np.lexsort((index.recency[candidates], np.round(scores[candidates], 2)))[::-1]
     picked: dict[str, int] = {}
-    for i in _rank(index, scored, True, len(scored)):
-        picked.setdefault(index.claims[i].speaker, i)
-        if len(picked) == MAX_OTHERS:
-            break
+    for i in candidates[order]:
+        speaker = index.speakers[index.speaker_of[i]]
+        if speaker not in exclude:
+            picked.setdefault(speaker, int(i))
+            if len(picked) == MAX_OTHERS:
+                break
     return tuple(index.claims[i] for i in picked.values())
 
 
