@@ -12,14 +12,7 @@ from datetime import date, datetime
 
 from bot.extract.speakers import ORGANISATION, PERSON, better_name, same_speaker
 from bot.models import Claim, Figure, Source, Speaker
-from bot.vocabulary import literal_terms
-
-#: Units of time: "in three days" says when, not how many of what was claimed.
-DURATION_UNITS = frozenset(
-    """
-    second seconds minute minutes hour hours day days week weeks month months year years
-    """.split()
-)
+from bot.vocabulary import DURATION_UNITS, literal_terms
 
 
 @dataclass(frozen=True)

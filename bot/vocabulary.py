@@ -11,6 +11,13 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+#: Units of time: "in three days" says when, not how many of what was claimed.
+DURATION_UNITS = frozenset(
+    """
+    second seconds minute minutes hour hours day days week weeks month months year years
+    """.split()
+)
+
 #: concept -> the words and phrases that mean it in news copy (lower case).
 CONCEPTS: dict[str, Sequence[str]] = {
     "@casualties": (

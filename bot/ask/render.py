@@ -27,6 +27,7 @@ from bot.ask.answer import (
 )
 from bot.models import Claim, Source
 from bot.render import figure_text
+from bot.vocabulary import DURATION_UNITS
 
 TELEGRAM_LIMIT = 4096
 
@@ -121,7 +122,9 @@ def _first_reported(claim: Claim) -> date | None:
 
 
 def _figures_html(claim: Claim) -> str:
-    return ", ".join(f"<b>{_esc(figure_text(f))}</b>" for f in claim.figures)
+    """The figures in bold; spans of time ("two days") only when the claim has no other figure."""
+    counts = [f for f in claim.figures if (f.unit or "").lower() not in DURATION_UNITS] or claim.figures
+    return ", ".join(f"<b>{_esc(figure_text(f))}</b>" for f in counts)
 
 
 def _claim_html(claim: Claim, *, show_speaker: bool = True, statement_chars: int = STATEMENT_CHARS) -> str:
