@@ -142,47 +142,83 @@ async def _send_with_retry(send: Send, chat: int | str, text: str) -> None:
 
 
 async def deliver(
-    run: DigestRun, store: ClaimStore, ledger: DeliveryLedger, send: Send, limits: Limits = Limits()
+    run: DigestRun,
+    store: ClaimStore,
+    ledger: DeliveryLedger,
+    send: Send,
+    limits: Limits = Limits(),
+    in_flight: int = 8,
 ) -> DeliveryReport:
-    """Send the run to every recipient with no ledger line yet for the day."""
+    """Send the run to every recipient with no ledger line yet for the day.
+
+    Part by part: every chat gets the first message before any gets the second, so a long digest does not
+    hold the queue a second per chat; a few sends are in flight at once, each started on the pacer's beat
+    and ledgered just before it goes."""
     report = DeliveryReport(run.day)
     done = ledger.states(run.day)
+    parts = len(run.messages)
+    todo = [
+        chat
+        for chat in run.recipients
+        if done.get((str(chat), parts)) not in (BLOCKED, FAILED)
+        and any(done.get((str(chat), part)) is None for part in range(parts))
+    ]
+    report.skipped = len(run.recipients) - len(todo)
     pacer = Pacer(limits)
-    for chat in run.recipients:
-        started = [done.get((str(chat), i)) for i in range(len(run.messages))]
-        if all(started):
-            report.skipped += 1
-            continue
+    slots = asyncio.Semaphore(in_flight)
+    dropped: dict[int | str, str] = {}
+
+    async def one(chat: int | str, part: int, text: str) -> None:
         try:
-            for part, text in enumerate(run.messages):
-                if started[part] == SENDING:
-                    log.warning(
-                        "digest %s part %d to %s may have been cut short by a crash; not sent twice",
-                        run.day,
-                        part,
-                        chat,
-                    )
-                if started[part] is not None:
-                    continue
-                await pacer.wait(chat)
-                # the ledger line and the request follow each other with nothing in between
-                ledger.mark(run.day, chat, part, SENDING)
-                await _send_with_retry(send, chat, text)
-                ledger.mark(run.day, chat, part, SENT)
+            await _send_with_retry(send, chat, text)
         except Forbidden:
             log.info("chat %s blocked the bot; unsubscribing it", chat)
-            ledger.mark(run.day, chat, len(run.messages), BLOCKED)
-            with store.batch() as batch:
-                batch.unsubscribe(chat)
-            report.blocked.append(chat)
-            continue
+            dropped[chat] = BLOCKED
+            ledger.mark(run.day, chat, parts, BLOCKED)
         except TelegramError as exc:
             log.warning("digest %s to %s failed: %s", run.day, chat, exc)
-            ledger.mark(run.day, chat, len(run.messages), FAILED)
-            report.failed.append(chat)
-            continue
-        report.sent += 1
+            dropped[chat] = FAILED
+            ledger.mark(run.day, chat, parts, FAILED)
+        else:
+            ledger.mark(run.day, chat, part, SENT)
+        finally:
+            slots.release()
+
+    for part, text in enumerate(run.messages):
+        sending: list[asyncio.Task[None]] = []
+        for chat in todo:
+            state = done.get((str(chat), part))
+            if state == SENDING:
+                log.warning(
+                    "digest %s part %d to %s may have been cut short by a crash; not sent twice",
+                    run.day,
+                    part,
+                    chat,
+                )
+            if state is not None or chat in dropped:
+                continue
+            await slots.acquire()
+            if chat in dropped:
+                slots.release()
+                continue
+            await pacer.wait(chat)
+            # the ledger line and the request follow each other with nothing in between
+            ledger.mark(run.day, chat, part, SENDING)
+            sending.append(asyncio.create_task(one(chat, part, text)))
+        await asyncio.gather(*sending)  # a chat's next part only after this one has gone
+    blocked = [chat for chat, why in dropped.items() if why == BLOCKED]
+    if blocked:
+        await asyncio.to_thread(_unsubscribe, store, blocked)
+    report.blocked = blocked
+    report.failed = [chat for chat, why in dropped.items() if why == FAILED]
+    report.sent = len(todo) - len(dropped)
     return report
+
+
+def _unsubscribe(store: ClaimStore, chats: list[int | str]) -> None:
+    with store.batch() as batch:
+        for chat in chats:
+            batch.unsubscribe(chat)
 
 
 @asynccontextmanager

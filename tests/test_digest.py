@@ -203,3 +203,17 @@ def test_catch_up_after_a_restart_past_the_digest_time(tmp_path: Path) -> None:
     assert catch_up_day(store, settings, datetime(2026, 11, 20, 7, 0, tzinfo=UTC)) == "2026-11-20"
     # back before the slot: the last due digest (19 Nov) was sent, nothing to catch up
     assert catch_up_day(store, settings, datetime(2026, 11, 20, 5, 0, tzinfo=UTC)) is None
+
+
+def test_a_long_digest_goes_part_by_part_in_order_and_stops_for_a_chat_that_blocked_the_bot(
+    tmp_path: Path,
+) -> None:
+    store = make_store(tmp_path, [], [1, 2, 3])
+    run = digest.DigestRun("2026-11-20", T0.isoformat(), ("part one", "part two"), (1, 2, 3))
+    send = Recorder(blocked={2})
+    report = asyncio.run(deliver(run, store, DeliveryLedger.beside(store.path), send, FAST))
+    assert send.sent == [(1, "part one"), (3, "part one"), (1, "part two"), (3, "part two")]
+    assert report.sent == 2 and report.blocked == [2] and store.subscribers() == [1, 3]
+    again = Recorder()
+    asyncio.run(deliver(run, store, DeliveryLedger.beside(store.path), again, FAST))
+    assert again.sent == []  # served, and the blocked chat is not tried again

@@ -21,7 +21,7 @@ SPEECH_LEMMAS = frozenset(
     say tell report add write claim state announce estimate describe confirm warn note insist argue
     explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
     allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
-    vow pledge promise inform assess calculate told says
+    vow pledge promise inform assess calculate told says show find
     """.split()
 )
 
@@ -139,14 +139,26 @@ def _trailing_subject(unit: Span, verb: Token) -> Span | None:
     return unit.doc[j + 1 : verb.i]
 
 
+def _citing(verb: Token) -> Token | None:
+    """The 'citing' of '..., citing a senior official', wherever the parser hung it under the verb."""
+    near = [c for c in verb.children if c.lemma_ == "cite" and c.pos_ == "VERB"]
+    anywhere = [t for t in verb.subtree if t.lemma_ == "cite" and t.pos_ == "VERB" and t.tag_ == "VBG"]
+    found = near or anywhere
+    return found[0] if found else None
+
+
+def _cited_object(verb: Token) -> Token | None:
+    citing = _citing(verb)
+    if citing is None:
+        return None
+    obj = next((o for o in citing.children if o.dep_ in ("dobj", "pobj", "attr")), None)
+    return _through_carrier(obj) if obj is not None else None
+
+
 def _cited(verb: Token) -> str | None:
     """Who a speaker cites: '..., citing a senior official', 'citing information from X'."""
-    for child in verb.children:
-        if child.lemma_ == "cite" and child.pos_ == "VERB":
-            for obj in child.children:
-                if obj.dep_ in ("dobj", "pobj", "attr"):
-                    return _np_text(_through_carrier(obj))
-    return None
+    obj = _cited_object(verb)
+    return _np_text(obj) if obj is not None else None
 
 
 def _through_carrier(tok: Token) -> Token:
@@ -260,7 +272,10 @@ def _content(
             split = [c for c in verb.children if c.dep_ in ("dobj", "attr") and verb.i < c.i < toks[0].i]
             if split:
                 toks = [doc[i] for i in range(split[0].left_edge.i, toks[-1].i + 1)]
+        if clause.i > verb.i:
+            toks = _after_preamble(clause, toks)
         start, end = _span_chars(toks)
+        end = _before_relay(doc, start, end)
         inside = [q for q in unit_quotes if q[0] <= start + 1 and end - 1 <= q[1]]
         if inside:
             qs, qe = inside[0]
@@ -282,7 +297,33 @@ def _content(
     after = [t for t in unit if t.i > verb.i and not t.is_punct]
     if not after:
         return None
-    return _strip_content(doc, after[0].idx, unit.end_char), False
+    start = after[0].idx
+    preamble = PREAMBLE.match(doc.text, start, unit.end_char)  # "said in a statement that ..."
+    if preamble:
+        start = preamble.end()
+    return _strip_content(doc, start, _before_relay(doc, start, unit.end_char)), False
+
+
+def _after_preamble(clause: Token, toks: list[Token]) -> list[Token]:
+    """Drop what the parser hung on the clause but belongs to the attribution: "said [in a statement]
+    that ...", "said [on Friday] it expected ..."."""
+    mark = next((c for c in clause.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+    if mark is not None:
+        return [t for t in toks if t.i > mark.i]
+    subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subject is not None and toks and toks[0].pos_ == "ADP" and subject.left_edge.i > toks[0].i:
+        return [t for t in toks if t.i >= subject.left_edge.i]
+    return toks
+
+
+PREAMBLE = re.compile(r"(?:in|on|at|during|after|before|via|through)\b[^,.;:\"“”]{0,60}?\bthat\s+", re.I)
+RELAY_TAIL = re.compile(r",\s+(?:citing|according to)\s")
+
+
+def _before_relay(doc: Doc, start: int, end: int) -> int:
+    """What was said stops where the report names its source: '..., citing people familiar with it'."""
+    found = RELAY_TAIL.search(doc.text, start, end)
+    return found.start() if found else end
 
 
 def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
@@ -325,6 +366,10 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if any(start <= verb.idx < end for start, end in seen_content):
             continue  # "X said ..., though he acknowledged ...": part of what X said
         subject: Token | Span | None = _subject(verb)
+        if isinstance(subject, Token) and subject.lower_ in CARRIER_NOUNS:
+            subject = _through_carrier(subject)  # "data from the statistics office showed": the office
+        elif verb.lemma_ in ("show", "find"):
+            continue  # only what a named source's data shows is attributed
         speaker = name_of(subject) if isinstance(subject, Token) else None
         if speaker is None:
             subject = _trailing_subject(unit, verb)
@@ -344,10 +389,8 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
             relayed = relayed or _np_text(according[1])
         if verb.lemma_ in RELAY_VERBS and speaker.kind == ORGANISATION and relayed:
             # "AP reported ..., citing a senior official": the official said it, AP relayed it
-            cited = next(
-                (o for c in verb.children if c.lemma_ == "cite" for o in c.children if o.dep_ == "dobj"), None
-            )
-            inner = name_of(_through_carrier(cited)) if cited is not None else None
+            cited = _cited_object(verb)
+            inner = name_of(cited) if cited is not None else None
             if inner is not None and not inner.is_reference:
                 speaker, relayed = inner, speaker.text
         found = _content(unit, verb, subject, quotes)

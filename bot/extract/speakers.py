@@ -130,8 +130,17 @@ def _strip_titles(tokens: list[Token]) -> tuple[list[Token], list[str]]:
 
 
 def _np_tokens(head: Token) -> list[Token]:
-    """The noun phrase of head without relative clauses, prepositional tails or appositions."""
+    """The noun phrase of head without relative clauses, prepositional tails or appositions.
+
+    Unnamed sources keep a describing tail ("people familiar with the matter") as it is all they have."""
     keep = {head}
+    if head.pos_ == "NOUN":
+        tail = [c for c in head.children if c.dep_ in ("amod", "acl") and c.i > head.i and c.tag_ != "VBG"]
+        if head.lower_ in ANONYMOUS_HEADS:  # "a spokesperson for the airline"
+            tail += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "for" and c.i == head.i + 1]
+        if tail:
+            right = max(t.i for t in tail[0].subtree)
+            return [head.doc[i] for i in range(_np_left(head), right + 1)]
     for child in head.children:
         if child.dep_ in ("compound", "amod", "nmod", "poss", "det", "nummod", "quantmod", "case") or (
             child.dep_ in ("cc", "conj") and child.i < head.i
@@ -151,6 +160,22 @@ def _np_tokens(head: Token) -> list[Token]:
                     end = max(t.i for t in objs[0].subtree)
     doc = head.doc
     return [doc[i] for i in range(start, end + 1)]
+
+
+def _np_left(head: Token) -> int:
+    left = head.i
+    for child in head.children:
+        if child.i < head.i and child.dep_ in (
+            "compound",
+            "amod",
+            "nmod",
+            "poss",
+            "det",
+            "nummod",
+            "quantmod",
+        ):
+            left = min(left, child.left_edge.i)
+    return left
 
 
 def _person_in(tokens: list[Token]) -> list[Token]:
@@ -186,7 +211,9 @@ def name_of(head: Token) -> Name | None:
         titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
         if not run:
             return None
-        is_org = head.ent_type_ in ("ORG", "NORP", "GPE", "FAC") and not person
+        # a title before the name ("Chancellor Olaf Scholz") makes it a person, whatever the tagger thought
+        titled = any(t in TITLE_WORDS for t in stripped) and len(run) <= 3
+        is_org = head.ent_type_ in ("ORG", "NORP", "GPE", "FAC") and not person and not titled
         is_org = is_org or any(t.lower_ in ORG_WORDS for t in run) or len(run) > 3
         if is_org:
             text = _org_text(tokens)
