@@ -1,7 +1,7 @@
 """Digest benchmark: how fast claimbot builds the daily digest and fans it out to every subscriber.
 
     python benchmarks/digest.py [--subscribers 10000] [--rate 200] [--claims 5000] [--fanout-claims 8]
-                                [--probe-claims 30] [--probe-subscribers 10] [--rtt-ms 0] [--pool 8]
+                                [--probe-claims 30] [--probe-subscribers 500] [--rtt-ms 0] [--pool 8]
                                 [--seed S] [--strict]
 
 1. Build: `new_claims` + `render_digest` over `--claims` synthetic claims, nearly all first seen within the
@@ -394,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         "--probe-claims", type=int, default=30, help="claims in the multi-part probe (default 30)"
     )
     ap.add_argument(
-        "--probe-subscribers", type=int, default=10, help="subscribers for the multi-part probe (0: skip it)"
+        "--probe-subscribers", type=int, default=500, help="subscribers for the multi-part probe (0: skip it)"
     )
     ap.add_argument("--pool", type=int, default=8, help="PTB httpx connection pool size (default 8)")
     ap.add_argument(

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 RUNS = "digest_runs"
 MAX_RETRIES = 5
+HEADROOM = 0.95  # pace sends at this share of the configured rate
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ class Pacer:
             if len(recent) >= self.limits.per_group_minute:
                 ready = max(ready, recent[0] + 60)
             self._group_times[chat] = [*recent, ready]
-        self._next_any = ready + 1.0 / self.limits.per_second
+        # a little under the limit: sends start on this beat but arrive with network jitter
+        self._next_any = ready + 1.0 / (self.limits.per_second * HEADROOM)
         self._next_chat[chat] = ready + self.limits.per_chat_interval
         if ready > now:
             await asyncio.sleep(ready - now)

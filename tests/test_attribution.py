@@ -133,6 +133,50 @@ CASES = [
         None,
     ),
     ("The storm destroyed 40 homes and left 3,000 people without power.", None, None, None),
+    (
+        "Prices rose 3.2% in March, data from the national statistics office showed.",
+        "national statistics office",
+        "Prices rose 3.2% in March",
+        None,
+    ),
+    (
+        "The ministry said in a statement that 12 civilians were killed.",
+        "ministry",
+        "12 civilians were killed",
+        None,
+    ),
+    (
+        "The deal was worth $2 billion, the Daily Ledger reported, citing people familiar with the matter.",
+        "people familiar with the matter",
+        "The deal was worth $2 billion",
+        "Daily Ledger",
+    ),
+    (
+        "A spokesperson for the airline said about 300 flights were cancelled.",
+        "spokesperson for the airline",
+        "About 300 flights were cancelled",
+        None,
+    ),
+    (
+        "Chancellor Olaf Brandt said on Tuesday that the state would hire 900 teachers.",
+        "Olaf Brandt",
+        "the state would hire 900 teachers",
+        None,
+    ),
+    (
+        "The water authority's statement said 30 villages were cut off.",
+        "water authority",
+        "30 villages were cut off",
+        None,
+    ),
+    ("Officials put the death toll at 42.", "Officials", "the death toll at 42", None),
+    (
+        "Health Minister Ana Ruiz said hospitals had treated 1,200 patients, while the Red Cross put the "
+        "number at 1,500.",
+        "Ana Ruiz",
+        "hospitals had treated 1,200 patients",
+        None,
+    ),
 ]
 
 
@@ -181,6 +225,15 @@ PARAGRAPHS = [
 def test_speakers_in_context(nlp: Language, text: str, speakers: list[str]) -> None:
     claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 3, 14)), nlp(text))
     assert [c.speaker for c in claims] == speakers
+
+
+def test_two_speakers_in_one_sentence_get_a_claim_each(nlp: Language) -> None:
+    text = "Health Minister Ana Ruiz said 1,200 patients were treated, while the Red Cross said 1,500 were."
+    claims, _ = extract_claims(Article(id="t", text=text), nlp(text))
+    assert [(c.speaker, [f.value for f in c.figures]) for c in claims] == [
+        ("Ana Ruiz", [1200.0]),
+        ("Red Cross", [1500.0]),
+    ]
 
 
 def test_figure_of_unattributed_sentence_goes_to_nobody(nlp: Language) -> None:

@@ -171,7 +171,7 @@ def test_pacing_keeps_to_the_overall_rate_one_a_second_per_chat_and_twenty_a_min
 
     spread = asyncio.run(times(list(range(1, 31))))
     gaps = [b - a for a, b in pairwise(spread)]
-    assert min(gaps) >= 0.1 - 1e-9  # 10 a second overall, never a burst
+    assert min(gaps) >= 0.1 - 1e-9  # never more than 10 a second overall (a little under), never a burst
     same_chat = asyncio.run(times([7, 7, 7]))
     assert same_chat[1] - same_chat[0] >= 1.0 and same_chat[2] - same_chat[1] >= 1.0
     group = asyncio.run(times([-100] * 21))

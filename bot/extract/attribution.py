@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -164,6 +164,9 @@ def _cited(verb: Token) -> str | None:
 def _through_carrier(tok: Token) -> Token:
     """'information from X', 'an exit poll by X', 'data compiled by X': X, whose words they are."""
     if tok.lower_ in CARRIER_NOUNS:
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is not None:  # "the ministry's statement said"
+            return owner
         for obj in tok.subtree:
             if obj.dep_ == "pobj" and obj.head.lower_ in ("from", "by"):
                 return obj
@@ -284,20 +287,23 @@ def _content(
             start = min(start, unit.start_char)
         return _strip_content(doc, start, end), False
     outside = [q for q in unit_quotes if not (q[0] < verb.idx < q[1])]
-    has_object = any(c.dep_ in ("dobj", "attr") and not _in_quote(c, quotes) for c in verb.children)
+    # what was said as the verb's object ("described X as Y", "put the toll at 40"); who was told is not it
+    has_object = verb.lemma_ != "tell" and any(
+        c.dep_ in ("dobj", "attr") and not _in_quote(c, quotes) for c in verb.children
+    )
     if outside and not has_object:
         # the longest quoted stretch next to the speech verb is what was said
         joined = [q for q in outside if q[1] - q[0] > 12] or outside
         start, end = joined[0][0] + 1, joined[-1][1] - 1
         return (start, end), True
     subj_left = subject.left_edge.i if isinstance(subject, Token) else (subject.start if subject else verb.i)
-    if subj_left > unit.start + 2 and verb.i > subj_left:
+    if subj_left > unit.start + 2 and verb.i > subj_left and not has_object:
         # "..., X said in a statement": what precedes the attribution
         return _strip_content(doc, unit.start_char, doc[subj_left].idx), False
     after = [t for t in unit if t.i > verb.i and not t.is_punct]
     if not after:
         return None
-    start = after[0].idx
+    start = verb.idx if verb.lemma_ == "put" else after[0].idx  # "put the toll at 40" reads whole
     preamble = PREAMBLE.match(doc.text, start, unit.end_char)  # "said in a statement that ..."
     if preamble:
         start = preamble.end()
@@ -334,10 +340,22 @@ def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
     return any(t.pos_ in ("NOUN", "PROPN", "NUM") for t in piece)
 
 
+#: "put the toll at 40": the objects that make "put" an estimate.
+ESTIMATE_OBJECTS = frozenset("number toll figure total count tally cost damage estimate losses bill".split())
+
+
+def _is_speech(tok: Token) -> bool:
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if tok.lemma_.lower() == "put":
+        return any(c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATE_OBJECTS for c in tok.children)
+    return tok.lemma_.lower() in SPEECH_LEMMAS
+
+
 def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
     verbs = []
     for tok in unit:
-        if tok.lemma_.lower() not in SPEECH_LEMMAS or tok.pos_ not in ("VERB", "AUX"):
+        if not _is_speech(tok):
             continue
         if tok.dep_ in ("amod", "acl", "relcl") or _in_quote(tok, quotes):
             continue
@@ -362,9 +380,18 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
     according = _according_to(unit)
     verbs = _speech_verbs(unit, quotes)
     seen_content: list[tuple[int, int]] = []
+    found_here: list[Attribution] = []
     for verb in verbs:
-        if any(start <= verb.idx < end for start, end in seen_content):
+        inside = [i for i, (start, end) in enumerate(seen_content) if start <= verb.idx < end]
+        contrast = _contrast(verb)
+        if inside and contrast is None:
             continue  # "X said ..., though he acknowledged ...": part of what X said
+        if inside and contrast is not None:
+            # "X said 1,200, while the Red Cross put the number at 1,500": two speakers, two claims
+            i = inside[0]
+            cut = _strip_content(doc, seen_content[i][0], contrast.left_edge.idx)
+            seen_content[i] = cut
+            found_here[i] = replace(found_here[i], content=cut)
         subject: Token | Span | None = _subject(verb)
         if isinstance(subject, Token) and subject.lower_ in CARRIER_NOUNS:
             subject = _through_carrier(subject)  # "data from the statistics office showed": the office
@@ -402,13 +429,27 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         seen_content.append(content)
         frame = _frame(unit, verb, content)
         continues = verb.lemma_ in CONTINUING_LEMMAS or any(c.lower_ == "also" for c in verb.children)
-        yield Attribution(
-            speaker, verb.lemma_, unit_span, content, verb.idx, relayed, quoted, tuple(frame), continues
+        found_here.append(
+            Attribution(speaker, verb.lemma_, unit_span, content, verb.idx, relayed, quoted, frame, continues)
         )
+    yield from found_here
     if not verbs:
         yield from _colon_quote(unit, quotes)
     if according is not None and not verbs:
         yield from _according_only(unit, according)
+
+
+def _contrast(verb: Token) -> Token | None:
+    """The clause of a second speaker set against the first: '..., while the Red Cross put it at 1,500'."""
+    for clause in (verb, *verb.ancestors):
+        if clause.dep_ in ("advcl", "conj") and any(
+            c.lower_ in ("while", "whereas", "but") for c in clause.children if c.dep_ in ("mark", "cc")
+        ):
+            subject = _subject(verb)
+            return clause if subject is not None and subject.pos_ in ("PROPN", "NOUN") else None
+        if clause.lemma_ in SPEECH_LEMMAS and clause is not verb:
+            return None
+    return None
 
 
 def _according_only(unit: Span, according: tuple[Token, Token]) -> Iterator[Attribution]:
