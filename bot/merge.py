@@ -73,10 +73,6 @@ def same_statement(old: Claim, new: Claim) -> bool:
     return overlap >= (0.7 if old_n or new_n else 0.6)
 
 
-def _kinds(speakers: Iterable[Speaker]) -> dict[str, str]:
-    return {s.name: s.kind for s in speakers}
-
-
 def _match_speaker(new: Speaker, registry: list[Speaker]) -> int | None:
     for i, known in enumerate(registry):
         for a in known.aliases or (known.name,):
