@@ -171,6 +171,25 @@ CASES = [
     ),
     ("Officials put the death toll at 42.", "Officials", "the death toll at 42", None),
     (
+        'Chief executive Mara Lind told investors on a call that demand was "stronger than ever".',
+        "Mara Lind",
+        'Demand was "stronger than ever"',
+        None,
+    ),
+    (
+        "The company that runs the plant, GreenCycle Ltd, said it was cooperating with investigators.",
+        "GreenCycle Ltd",
+        "it was cooperating with investigators",
+        None,
+    ),
+    (
+        "Output fell 1.4% in August, the federal statistics office said on Monday.",
+        "federal statistics office",
+        "Output fell 1.4% in August",
+        None,
+    ),
+    ("A spokesman declined to say how much waste was stored at the site.", None, None, None),
+    (
         "Health Minister Ana Ruiz said hospitals had treated 1,200 patients, while the Red Cross put the "
         "number at 1,500.",
         "Ana Ruiz",

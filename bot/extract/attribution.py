@@ -292,10 +292,11 @@ def _content(
         c.dep_ in ("dobj", "attr") and not _in_quote(c, quotes) for c in verb.children
     )
     if outside and not has_object:
-        # the longest quoted stretch next to the speech verb is what was said
+        # the longest quoted stretch next to the speech verb is what was said, if it says something
         joined = [q for q in outside if q[1] - q[0] > 12] or outside
         start, end = joined[0][0] + 1, joined[-1][1] - 1
-        return (start, end), True
+        if _has_substance(doc, (start, end)):
+            return (start, end), True
     subj_left = subject.left_edge.i if isinstance(subject, Token) else (subject.start if subject else verb.i)
     if subj_left > unit.start + 2 and verb.i > subj_left and not has_object:
         # "..., X said in a statement": what precedes the attribution
@@ -304,6 +305,12 @@ def _content(
     if not after:
         return None
     start = verb.idx if verb.lemma_ == "put" else after[0].idx  # "put the toll at 40" reads whole
+    audience = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+    if verb.lemma_ == "tell" and audience:  # "told investors on a call that ...": not who, but what
+        last = audience[0].right_edge
+        start = last.idx + len(last.text)
+    while start < unit.end_char and doc.text[start] in " ,":
+        start += 1
     preamble = PREAMBLE.match(doc.text, start, unit.end_char)  # "said in a statement that ..."
     if preamble:
         start = preamble.end()
@@ -361,6 +368,8 @@ def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
             continue
         if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "never" for c in tok.children):
             continue  # "was reported", "did not say", "has never confirmed"
+        if tok.dep_ == "xcomp" and tok.head.lemma_ in ("decline", "refuse", "fail", "want", "plan"):
+            continue  # "declined to say": nothing was said
         verbs.append(tok)
     return verbs
 

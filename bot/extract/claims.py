@@ -20,6 +20,7 @@ from bot.extract.speakers import (
     ORGANISATION,
     PERSON,
     PERSON_PRONOUNS,
+    PRONOUNS,
     TITLE_WORDS,
     Name,
     better_name,
@@ -271,7 +272,8 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         said_on = _said_on(doc, att, published)
         name = att.speaker
         if name.is_reference:
-            antecedent = context.resolve(name, att.unit[0])
+            # a description may point back within its sentence ("Shares of X rose after the carmaker said")
+            antecedent = context.resolve(name, att.unit[0] if name.head in PRONOUNS else att.verb_at)
             if antecedent is None:
                 continue  # a pronoun we cannot resolve is never stored as a speaker
             said_on = said_on or antecedent.said_on

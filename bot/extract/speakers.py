@@ -193,10 +193,20 @@ def name_of(head: Token) -> Name | None:
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PRONOUNS:
         return Name(lower, "reference", head=lower) if lower in PRONOUNS else None
-    # an apposition that names the person wins: "Ukraine's army chief, Oleksandr Syrskyi, said"
+    # an apposition that names the person wins: "Ukraine's army chief, Oleksandr Syrskyi, said"; so does a
+    # name that closes the phrase: "The company that runs the plant, GreenCycle Ltd, said"
     if head.pos_ == "NOUN":
-        for child in head.children:
-            if child.dep_ == "appos" and child.pos_ == "PROPN":
+        phrase = [t for t in head.subtree if not t.is_punct]
+        closing = [
+            t
+            for t in head.subtree
+            if t.dep_ == "appos"
+            and t.head != head
+            and t.ent_type_ in ("ORG", "PERSON")
+            and t.right_edge.i == phrase[-1].i
+        ]
+        for child in [c for c in head.children if c.dep_ == "appos"] + closing:
+            if child.pos_ == "PROPN":
                 inner = name_of(child)
                 if inner is not None:
                     np = _np_tokens(head)
@@ -308,7 +318,12 @@ def _org_text(tokens: list[Token]) -> str:
     """An organisation keeps its possessor ("Russia's Defense Ministry") but not an article or a
     description before its name ("Russian newspaper Izvestia" -> "Izvestia")."""
     for k in range(len(tokens) - 1, 0, -1):
-        if tokens[k].pos_ == "PROPN" and tokens[k - 1].pos_ == "NOUN" and tokens[k - 1].text.islower():
+        if (
+            tokens[k].pos_ == "PROPN"
+            and tokens[k].text[:1].isupper()
+            and tokens[k - 1].pos_ == "NOUN"
+            and tokens[k - 1].text.islower()
+        ):
             tokens = tokens[k:]
             break
     while tokens and tokens[0].lower_ in ("the", "a", "an") and tokens[0].text.islower():
