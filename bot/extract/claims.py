@@ -314,15 +314,14 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 relayed_by=att.relayed_by,
             )
         )
-    claims = _canonical_within_article(claims, context)
+    claims, renamed = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
-    speakers = [
-        Speaker(
-            name=k.name.text, kind=k.name.kind, aliases=tuple(sorted(k.aliases)), roles=tuple(sorted(k.roles))
-        )
-        for k in context.known
-        if k.name.text in speaking
-    ]
+    speakers = []
+    for known in context.known:
+        canonical = renamed.get(known.name.text, known.name.text)
+        if canonical in speaking:
+            aliases = tuple(sorted(known.aliases | {canonical}))
+            speakers.append(Speaker(canonical, known.name.kind, aliases, tuple(sorted(known.roles))))
     return claims, speakers
 
 
@@ -333,17 +332,23 @@ def _kind_of_relay(text: str) -> str:
     return PERSON if len(words) in (2, 3) and text.istitle() else ORGANISATION
 
 
-def _canonical_within_article(claims: list[Claim], context: _Context) -> list[Claim]:
-    """Give every claim the fullest name its speaker has in this article ('Zelenskiy' -> full name)."""
+def _canonical_within_article(claims: list[Claim], context: _Context) -> tuple[list[Claim], dict[str, str]]:
+    """Give every claim the fullest name its speaker has in this article ('Zelenskiy' -> full name), from
+    other speakers and from people the article names ("Trump said" where it also says "Donald Trump")."""
+    people = [known.name for known in context.known]
+    people += [name for _, name, _ in context.mentions if name.kind == PERSON]
+    renamed: dict[str, str] = {}
     out = []
     for claim in claims:
-        for known in context.known:
-            if known.name.text != claim.speaker and (
-                _surname_match(known.name.text, claim.speaker)
-                or same_speaker(known.name.text, known.name.kind, claim.speaker, known.name.kind)
+        for name in people:
+            if name.text != claim.speaker and (
+                _surname_match(name.text, claim.speaker)
+                or same_speaker(name.text, name.kind, claim.speaker, name.kind)
             ):
-                name = better_name(claim.speaker, known.name.text)
-                claim = replace(claim, speaker=name, id=claim_id(name, claim.statement))
+                fuller = better_name(claim.speaker, name.text)
+                if fuller != claim.speaker:
+                    renamed[claim.speaker] = fuller
+                    claim = replace(claim, speaker=fuller, id=claim_id(fuller, claim.statement))
                 break
         out.append(claim)
-    return out
+    return out, renamed
