@@ -265,3 +265,15 @@ def test_said_on_comes_from_the_attribution_not_the_quote(nlp: Language) -> None
     text = 'Ivan Petrov said on Jan. 3 that the dam broke "on December 30" after heavy rain.'
     claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 1, 5)), nlp(text))
     assert claims[0].said_on == date(2025, 1, 3)
+
+
+def test_the_occasion_in_a_participle_dates_the_claim(nlp: Language) -> None:
+    text = (
+        "Prime Minister Elena Varga spoke to supporters. Speaking at a rally on Thursday, she said the plan "
+        "would add 2.5% to output. A poll by the Institute for Social Research put support at 48%."
+    )
+    claims, _ = extract_claims(Article(id="t", text=text, published=date(2024, 11, 16)), nlp(text))
+    assert [(c.speaker, c.said_on, [f.value for f in c.figures]) for c in claims] == [
+        ("Elena Varga", date(2024, 11, 14), [2.5]),
+        ("Institute for Social Research", None, [48.0]),
+    ]

@@ -41,6 +41,9 @@ CARRIER_NOUNS = frozenset(
     """.split()
 )
 
+#: "Speaking at a rally on Thursday, she said": participles that set the occasion, and so its date.
+OCCASION_VERBS = frozenset("speak talk address appear testify brief write post".split())
+
 #: Speech verbs that go on with what the same speaker said just before.
 CONTINUING_LEMMAS = frozenset({"add", "reiterate", "continue"})
 
@@ -199,7 +202,11 @@ def _frame(unit: Span, verb: Token, content: tuple[int, int]) -> tuple[tuple[int
     January 9"), which speak of other times."""
     holes = sorted(
         [content]
-        + [_chars(c) for c in verb.children if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG"]
+        + [
+            _chars(c)
+            for c in verb.children
+            if c.dep_ in ("advcl", "xcomp", "conj") and c.tag_ == "VBG" and c.lemma_ not in OCCASION_VERBS
+        ]
     )
     spans, at = [], unit.start_char
     for start, end in holes:
@@ -348,7 +355,10 @@ def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
 
 
 #: "put the toll at 40": the objects that make "put" an estimate.
-ESTIMATE_OBJECTS = frozenset("number toll figure total count tally cost damage estimate losses bill".split())
+ESTIMATE_OBJECTS = frozenset(
+    """number toll figure total count tally cost damage estimate losses bill support turnout inflation growth
+    unemployment share rate chance odds value""".split()
+)
 
 
 def _is_speech(tok: Token) -> bool:
