@@ -157,7 +157,7 @@ def _stats(store: ClaimStore, args: argparse.Namespace) -> int:
 
 
 def _index(store: ClaimStore) -> ClaimIndex:
-    return ClaimIndex.build(store.claims(), store.speakers())
+    return ClaimIndex.build(*store.snapshot())  # one read; claims are built only when answered
 
 
 def _answer_json(answer: Answer) -> str:
