@@ -140,8 +140,8 @@ CASES = [
         None,
     ),
     (
-        "The ministry said in a statement that 12 civilians were killed.",
-        "ministry",
+        "The Interior Ministry said in a statement that 12 civilians were killed.",
+        "Interior Ministry",
         "12 civilians were killed",
         None,
     ),

@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.extract.figures import parse_figures
+from bot.lexicon import REPORTING_FORMS, forms_of
 
 MAX_CHARS = 500
 
@@ -76,17 +77,11 @@ _CORE_SAY = _forms(
     "say says said saying sayin tell tells told telling claim claims claimed claiming",
 )
 _TELL = _forms("tell tells told telling")
-_SAY = _CORE_SAY | _forms(
-    "estimate estimates estimated estimating report reports reported reporting state states stated",
-    "announce announces announced mention mentions mentioned warn warns warned warning",
-    "predict predicts predicted predicting forecast forecasts forecasted forecasting",
-    "confirm confirms confirmed deny denies denied admit admits admitted argue argues argued",
-    "suggest suggests suggested think thinks thought believe believes believed expect expects expected",
-    "write writes wrote written post posts posted note notes noted comment comments commented",
-    "reveal reveals revealed insist insists insisted add adds added stress stresses stressed",
-    "explain explains explained allege alleges alleged acknowledge acknowledges acknowledged",
-    "speak speaks spoke spoken talk talks talked give gives gave given cite cites cited",
-    "publish publishes published release releases released",
+_SAY = (
+    _CORE_SAY
+    | REPORTING_FORMS
+    | forms_of({"mention", "think", "believe", "speak", "talk", "give", "cite", "publish", "release"})
+    | _forms("forecasted")
 )
 _WHO_VERBS = _SAY | _forms("put puts")
 # a verb word right after these is a noun: "the report", "the state department", "its post"

@@ -14,16 +14,14 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from bot.extract.speakers import ORGANISATION, Name, name_of, name_of_span
+from bot.lexicon import CONTINUING_VERBS, NEEDS_PARTICLE, REPORTING_VERBS
 
-#: Verbs that report speech or a stated estimate.
-SPEECH_LEMMAS = frozenset(
-    """
-    say tell report add write claim state announce estimate describe confirm warn note insist argue
-    explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
-    allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
-    vow pledge promise inform assess calculate told says show find
-    """.split()
-)
+#: Verbs that report speech or a stated estimate (lemmas; the parser sometimes leaves a form unlemmatised).
+SPEECH_LEMMAS = REPORTING_VERBS | {"told", "says"}
+
+#: Verbs that are speech only with a clause, a quotation or a complement after them: "signalled it would
+#: cut", "called the result 'disappointing'", "called on voters to ...", "maintained that ...".
+CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal".split())
 
 #: Audiences that relay nothing: "told reporters".
 GENERIC_AUDIENCE = frozenset(
@@ -45,7 +43,7 @@ CARRIER_NOUNS = frozenset(
 OCCASION_VERBS = frozenset("speak talk address appear testify brief write post".split())
 
 #: Speech verbs that go on with what the same speaker said just before.
-CONTINUING_LEMMAS = frozenset({"add", "reiterate", "continue"})
+CONTINUING_LEMMAS = CONTINUING_VERBS
 
 #: Verbs whose subject is a news organisation passing on what its source said.
 RELAY_VERBS = frozenset({"report"})
@@ -67,6 +65,7 @@ class Attribution:
     quoted: bool = False
     frame: tuple[tuple[int, int], ...] = ()  # where "when it was said" may stand: "said on Jan. 4"
     continues: bool = False  # "X added", "X also said": more of what X said just before
+    present: bool = False  # "X says", "X estimates": a standing view, not the act of one day
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -122,6 +121,16 @@ def _subject(verb: Token) -> Token | None:
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
     return None
+
+
+NEGATORS = frozenset("neither nor no none nobody".split())
+
+
+def _negated(subject: Token) -> bool:
+    """A subject that denies there is a speaker: "neither Moscow nor Pyongyang", "no official"."""
+    return subject.lower_ in NEGATORS or any(
+        t.lower_ in NEGATORS and t.i < subject.i for t in subject.subtree
+    )
 
 
 def _trailing_subject(unit: Span, verb: Token) -> Span | None:
@@ -262,7 +271,9 @@ def _content(
     """Character span of what was said, and whether it is a direct quotation."""
     doc = unit.doc
     unit_quotes = [(qs, qe) for qs, qe in quotes if unit.start_char <= qs and qe <= unit.end_char]
-    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis")), None)
+    if verb.lemma_ in APPEALS:
+        return _appeal(doc, verb)
+    clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and not _adverbial(c)), None)
     if clause is not None and clause.i < verb.i:
         left = min(t.i for t in clause.subtree)
         right = max(t.i for t in clause.subtree)
@@ -293,6 +304,8 @@ def _content(
         if clause.i < verb.i:
             start = min(start, unit.start_char)
         return _strip_content(doc, start, end), False
+    if any(c.dep_ == "dobj" and c.lower_ in ("it", "this", "that") for c in verb.children):
+        return None  # "acknowledged it on Monday, telling X that ...": what was said is elsewhere
     outside = [q for q in unit_quotes if not (q[0] < verb.idx < q[1])]
     # what was said as the verb's object ("described X as Y", "put the toll at 40"); who was told is not it
     has_object = verb.lemma_ != "tell" and any(
@@ -322,6 +335,34 @@ def _content(
     if preamble:
         start = preamble.end()
     return _strip_content(doc, start, _before_relay(doc, start, unit.end_char)), False
+
+
+#: Conjunctions that make a clause say when or why, not what: "after the council approved it, she said".
+ADVERBIAL_MARKS = frozenset(
+    "after before when while as because since although though if once until unless".split()
+)
+
+
+def _adverbial(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in ADVERBIAL_MARKS for c in clause.children)
+
+
+#: Verbs that ask someone to act: what was said is the act asked for, "urged residents to stay home".
+APPEALS = frozenset({"urge", "call", "appeal"})
+
+
+def _appeal(doc: Doc, verb: Token) -> tuple[tuple[int, int], bool] | None:
+    """'called on China to use its influence': from after the verb to the end of the act asked for."""
+    act = [c for c in verb.children if c.dep_ in ("xcomp", "ccomp", "oprd", "dobj", "prep") and c.i > verb.i]
+    if not act:
+        return None
+    end = max(t.i for c in act for t in c.subtree)
+    start = verb.i + 1
+    while start <= end and doc[start].lower_ in ("on", "for", "upon"):
+        start += 1
+    if start > end:
+        return None
+    return _strip_content(doc, doc[start].idx, doc[end].idx + len(doc[end].text)), False
 
 
 def _after_preamble(clause: Token, toks: list[Token]) -> list[Token]:
@@ -364,9 +405,16 @@ ESTIMATE_OBJECTS = frozenset(
 def _is_speech(tok: Token) -> bool:
     if tok.pos_ not in ("VERB", "AUX"):
         return False
-    if tok.lemma_.lower() == "put":
+    lemma = tok.lemma_.lower()
+    if lemma == "put":
         return any(c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATE_OBJECTS for c in tok.children)
-    return tok.lemma_.lower() in SPEECH_LEMMAS
+    if lemma in CLAUSE_ONLY:
+        return any(
+            c.dep_ in ("ccomp", "oprd", "xcomp", "parataxis")
+            or (c.dep_ in ("prep", "prt") and c.lower_ in NEEDS_PARTICLE.get(lemma, ()))
+            for c in tok.children
+        )
+    return lemma in SPEECH_LEMMAS
 
 
 def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
@@ -416,6 +464,8 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
             subject = _through_carrier(subject)  # "data from the statistics office showed": the office
         elif verb.lemma_ in ("show", "find"):
             continue  # only what a named source's data shows is attributed
+        if isinstance(subject, Token) and _negated(subject):
+            continue  # "Neither X nor Y has confirmed ...", "No official said ...": nobody said it
         speaker = name_of(subject) if isinstance(subject, Token) else None
         if speaker is None:
             subject = _trailing_subject(unit, verb)
@@ -425,12 +475,9 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         relayed = _cited(verb)
         if verb.lemma_ == "tell":
             for obj in verb.children:
-                if (
-                    obj.dep_ in ("dobj", "dative")
-                    and obj.lower_ not in GENERIC_AUDIENCE
-                    and obj.pos_ == "PROPN"
-                ):
-                    relayed = _np_text(obj)
+                told = name_of(obj) if obj.dep_ in ("dobj", "dative") and obj.pos_ == "PROPN" else None
+                if told is not None and told.kind == ORGANISATION and obj.lower_ not in GENERIC_AUDIENCE:
+                    relayed = told.text  # "told Reuters": the outlet passed it on; "told Putin": no relay
         if according is not None:
             relayed = relayed or _np_text(according[1])
         if verb.lemma_ in RELAY_VERBS and speaker.kind == ORGANISATION and relayed:
@@ -448,8 +495,11 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         seen_content.append(content)
         frame = _frame(unit, verb, content)
         continues = verb.lemma_ in CONTINUING_LEMMAS or any(c.lower_ == "also" for c in verb.children)
+        present = verb.tag_ in ("VBZ", "VBP")
         found_here.append(
-            Attribution(speaker, verb.lemma_, unit_span, content, verb.idx, relayed, quoted, frame, continues)
+            Attribution(
+                speaker, verb.lemma_, unit_span, content, verb.idx, relayed, quoted, frame, continues, present
+            )
         )
     yield from found_here
     if not verbs:

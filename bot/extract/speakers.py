@@ -236,6 +236,8 @@ def name_of(head: Token) -> Name | None:
         return Name(name, PERSON, titles_all or tuple(stripped), head.lower_, role=role)
     if head.pos_ != "NOUN":
         return None
+    if _is_quantity(head):
+        return None  # "some 2,000 residents", "dozens of workers": the subject of a figure, not a source
     represented = _speaking_for(head)
     if represented is not None:
         return represented
@@ -244,11 +246,29 @@ def name_of(head: Token) -> Name | None:
         return None
     kind = ORGANISATION if org else ANONYMOUS
     text = _org_text(tokens) if org else _clean(span_text(tokens[1:] if tokens[0].dep_ == "det" else tokens))
-    if words and words[0] in DEFINITE and not any(t.pos_ == "PROPN" for t in tokens[1:]):
-        # "the company", "the governor": someone named earlier; a role alone never stands as a speaker
-        fallback = None if lower in TITLE_WORDS and not org else kind
+    person_title = lower in TITLE_WORDS and lower not in ORG_WORDS
+    if words and words[0] in DEFINITE and not any(t.dep_ == "case" for t in tokens):
+        # "the company", "the Austin-based company", "the Fed chief": someone named earlier; a role alone
+        # never stands as a speaker
+        fallback = None if person_title else kind
         return Name(text, "reference", head=lower, fallback_kind=fallback)
+    if person_title and not org and len(tokens) == 1 and lower not in ANONYMOUS_HEADS:
+        return None  # "Minister said": a bare role word names no one
     return Name(text, kind, head=lower)
+
+
+def _is_quantity(head: Token) -> bool:
+    """A counted crowd rather than a source: a number above a handful, or an approximate one."""
+    for child in head.children:
+        if child.dep_ == "nummod":
+            if any(c.dep_ == "quantmod" for c in child.children) or child.lower_ in ("dozens", "hundreds"):
+                return True
+            digits = child.text.replace(",", "")
+            if digits.isdigit() and int(digits) > 10:
+                return True
+            if child.lower_ in ("hundred", "thousand", "million", "dozen"):
+                return True
+    return head.lower_ in ("dozens", "hundreds", "thousands", "millions")
 
 
 DEFINITE = frozenset(

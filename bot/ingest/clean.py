@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.lexicon import REPORTING_VERBS, forms_of
+
 __all__ = [
     "clean_text",
     "is_body_line",
@@ -28,9 +30,13 @@ _DATE_PREFIX = re.compile(r"^\ufeff?\s*date\s+(\d{4})-(\d{2})-(\d{2})(?:\s+|$)")
 _CLOSING_QUOTES = "\"'”’»"
 _SENTENCE_END = ".!?…"
 # A reporting verb or a quotation marks a line that carries a statement: softer noise rules spare it.
+#: Reporting verbs that also name page furniture ("Posted in", "Show more", "Comment", "Find us") do not.
+_FURNITURE_VERBS = frozenset(
+    "post tweet show find call note comment reply inform signal project appeal".split()
+)
+_STATEMENT_VERBS = forms_of(REPORTING_VERBS - _FURNITURE_VERBS)
 _STATEMENT = re.compile(
-    r"\b(?:said|says|say|told|tells|according to|stated|added|announced|reported|wrote|claimed|"
-    r"estimated|warned|insisted|argued)\b|[\"“”]",
+    r"\b(?:according to|" + "|".join(sorted(_STATEMENT_VERBS, key=len, reverse=True)) + r")\b|[\"“”]",
     re.IGNORECASE,
 )
 

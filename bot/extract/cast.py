@@ -1,0 +1,253 @@
+"""The article's cast: who is in it, under every name the article gives them.
+
+News introduces a speaker once in full ("Kenya's interior minister, Jane Doe,") and then leans on that
+introduction: a surname, a role ("the minister"), a description ("the agency", "the chipmaker"), a pronoun.
+The cast collects every subject and named entity of one article, keeps the speakers met so far with their
+titles, roles and aliases, and resolves a reference to the member it points back to, or to no one. Pure:
+one parsed Doc in, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc
+
+from bot.extract.speakers import (
+    ANONYMOUS,
+    ORG_WORDS,
+    ORGANISATION,
+    PERSON,
+    PERSON_PRONOUNS,
+    TITLE_WORDS,
+    Name,
+    better_name,
+    name_of,
+    same_speaker,
+)
+
+
+@dataclass
+class Member:
+    """A speaker met so far in the article, for pronouns and descriptions that point back to it."""
+
+    name: Name
+    said_on: date | None = None
+    titles: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    occasions: dict[str, date] = field(default_factory=dict)  # "interview" -> the day of that interview
+    last_end: int = -1  # where its latest claim in the article ends
+
+
+#: Unnamed single sources "he" or "she" may point back to.
+SINGULAR_ROLES = frozenset(
+    """
+    official spokesperson spokesman spokeswoman representative diplomat officer source analyst aide
+    """.split()
+)
+
+#: Nouns by which news refers back to a company named before ("the company said").
+COMPANY_WORDS = frozenset(
+    """
+    company firm group carrier airline retailer lender insurer automaker carmaker maker manufacturer
+    producer operator developer chain giant conglomerate startup business
+    """.split()
+)
+
+
+class Cast:
+    """Who has been mentioned so far in one article, latest last."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.known: list[Member] = []
+        # every subject and named entity, for pronouns and descriptions to point back to
+        self.mentions: list[tuple[int, Name, bool]] = []
+        for tok in doc:
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in ("PROPN", "NOUN"):
+                name = name_of(tok)
+                if name is not None and not name.is_reference:
+                    self.mentions.append((tok.idx, name, True))
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG"):
+                kind = PERSON if ent.label_ == "PERSON" else ORGANISATION
+                self.mentions.append((ent.start_char, Name(ent.text, kind, head=ent[-1].lower_), False))
+        self.mentions.sort(key=lambda m: m[0])
+
+    def find(self, name: Name) -> Member | None:
+        for known in reversed(self.known):
+            if same_speaker(known.name.text, known.name.kind, name.text, name.kind) or (
+                surname_match(known.name.text, name.text)
+            ):
+                return known
+        return None
+
+    def note(self, name: Name, said_on: date | None, *, speaking: bool = True) -> Member:
+        known = self.find(name)
+        if known is None:
+            known = Member(name, said_on, set(name.titles), {name.text})
+            known.roles.update([name.role] if name.role else [])
+        else:
+            self.known.remove(known)
+            fuller = better_name(known.name.text, name.text)
+            kind = PERSON if PERSON in (known.name.kind, name.kind) else known.name.kind
+            known.name = Name(fuller, kind, known.name.titles + name.titles, known.name.head)
+            known.titles.update(name.titles)
+            known.aliases.add(name.text)
+            if name.role:
+                known.roles.add(name.role)
+            if speaking:
+                known.said_on = said_on
+        self.known.append(known)
+        return known
+
+    def _is_person(self, name: Name) -> bool:
+        """A person, or a single unnamed official; a lone surname the parser took for an organisation
+        counts when the article names that person in full elsewhere."""
+        if name.kind == PERSON or (name.kind == ANONYMOUS and name.head in SINGULAR_ROLES):
+            return True
+        known = self.find(name)
+        return known is not None and known.name.kind == PERSON
+
+    def _salient_organisation(self, before: int) -> Name | None:
+        """The organisation the article is about so far: the one named most often."""
+        counts: dict[str, int] = {}
+        names: dict[str, Name] = {}
+        for name in self._earlier(before):
+            if name.kind == ORGANISATION:
+                counts[name.text] = counts.get(name.text, 0) + 1
+                names.setdefault(name.text, name)
+        return names[max(counts, key=lambda k: counts[k])] if counts else None
+
+    def _earlier(self, before: int) -> list[Name]:
+        """Names mentioned before a position, latest first."""
+        return [name for at, name, _ in reversed(self.mentions) if at < before]
+
+    def _recent_speaker(self, kinds: tuple[str, ...], before: int, within: int = 3) -> Name | None:
+        """The latest speaker of these kinds whose statement ended at most `within` sentences back."""
+        for member in reversed(self.known):
+            if member.name.kind in kinds and 0 <= member.last_end <= before:
+                between = [s for s in self.doc.sents if member.last_end <= s.start_char < before]
+                if len(between) <= within:
+                    return member.name
+        return None
+
+    def _matches(self, name: Name, wanted: set[str], person: bool) -> bool:
+        """Whether a description's words fit a named member: all its qualifiers ("Fed", "election") are
+        among the member's words, and a title in it is one the member holds ("the general", "the chief")."""
+        if person and name.kind == ORGANISATION:
+            return False  # "the chief" is a person, never the organisation
+        words = _words(name.text) | {_title(t) for t in name.titles} | {name.head}
+        member = self.find(name)
+        if member is not None:
+            words |= {_title(t) for t in member.titles}
+            for role in member.roles:
+                words |= _words(role)
+        for w in wanted:
+            if w in words or w.rstrip("s") in words:
+                continue
+            if person and w in TITLE_SYNONYMS and TITLE_SYNONYMS[w] & words:
+                continue
+            return False
+        return True
+
+    def resolve(self, ref: Name, before: int) -> Member | None:
+        """The member a pronoun or description ("he", "it", "the company", "the Fed chief") points back
+        to, or None when it points to no one the article names."""
+        found: Name | None = None
+        description = ""
+        if ref.head in PERSON_PRONOUNS:
+            subjects = [n for at, n, subj in reversed(self.mentions) if subj and at < before]
+            people = [n for n in subjects if self._is_person(n)]
+            found = (
+                people[0] if people else next((n for n in self._earlier(before) if n.kind == PERSON), None)
+            )
+        elif ref.head == "it":  # never a person, never a group of people
+            found = self._recent_speaker((ORGANISATION,), before, within=1) or next(
+                (n for n in self._earlier(before) if n.kind == ORGANISATION), None
+            )
+        elif ref.head in ("they", "we"):
+            found = self._recent_speaker((ORGANISATION, ANONYMOUS), before, within=1) or next(
+                (n for n in self._earlier(before) if n.kind in (ORGANISATION, ANONYMOUS)), None
+            )
+        else:
+            description = without_article(ref.text)
+            wanted = _words(description)
+            person = ref.head in PERSON_HEADS
+            for name in [k.name for k in reversed(self.known)] + self._earlier(before):
+                # "the election commission" is the Central Election Commission, not the weather service
+                if self._matches(name, wanted, person):
+                    found = name
+                    break
+            if found is None and person and wanted <= PERSON_HEADS | TITLE_WORDS:
+                found = self._recent_speaker((PERSON,), before)  # "..., the lawmaker said"
+            if found is None and ref.head in DESCRIBED_ORGANISATIONS:
+                found = self._recent_speaker((ORGANISATION,), before) or self._salient_organisation(before)
+            if found is None and ref.fallback_kind is not None and len(wanted) > 1 and not person:
+                found = Name(description, ref.fallback_kind, head=ref.head)
+        if found is None:
+            return None
+        member = self.note(found, None, speaking=False)
+        if description and description.lower() != member.name.text.lower():
+            member.roles.add(description.lower())  # "what did the chipmaker say" finds it later
+        return member
+
+
+#: Abbreviated titles and the word they stand for, so "the general" finds "Maj. Gen. Pat Ryder".
+TITLE_FORMS = {
+    "gen": "general", "lt": "lieutenant", "maj": "major", "col": "colonel", "gov": "governor",
+    "sen": "senator", "rep": "representative", "dr": "doctor", "prof": "professor", "capt": "captain",
+    "adm": "admiral", "sgt": "sergeant", "supt": "superintendent", "insp": "inspector",
+}  # fmt: skip
+
+#: Titles news uses for one another when it refers back: "Fed Chair X ... the Fed chief".
+_HEADS = frozenset("chief chair chairman chairwoman chairperson head boss leader director".split())
+TITLE_SYNONYMS = {w: _HEADS for w in _HEADS}
+
+#: Head nouns of a description that points back to one person: "the minister", "the lawmaker".
+PERSON_HEADS = (
+    (TITLE_WORDS - ORG_WORDS)
+    | SINGULAR_ROLES
+    | frozenset("lawmaker legislator politician boss founder owner coach chief executive".split())
+)
+
+#: Head nouns of a description that points back to an organisation: "the agency", "the governing body".
+DESCRIBED_ORGANISATIONS = COMPANY_WORDS | frozenset(
+    """
+    agency ministry department office body regulator watchdog organisation organization organiser
+    organisers organizer organizers union council committee commission court bank government
+    administration authority service institute league federation association
+    """.split()
+)
+
+
+def _title(word: str) -> str:
+    word = word.lower().rstrip(".")
+    return TITLE_FORMS.get(word, word)
+
+
+def _words(text: str) -> set[str]:
+    """The words of a name or description, lower case, possessives off, titles spelled out."""
+    text = text.lower().replace("’", "'").replace("'s", "")
+    return {_title(w) for w in re.findall(r"[a-z0-9][a-z0-9.-]*", text)} - {"the", "a", "an", "of", "and"}
+
+
+def without_article(text: str) -> str:
+    return re.sub(r"^(the|this|that|these|those|his|her|their|its)\s+", "", text, flags=re.I)
+
+
+def surname_match(a: str, b: str) -> bool:
+    """'Zelenskiy' names the same person as 'Volodymyr Zelenskiy' within one article."""
+    wa, wb = a.split(), b.split()
+    capitalised = all(w[:1].isupper() for w in wa + wb)  # "Lee Seong-kweun" too
+    if min(len(wa), len(wb)) != 1 or max(len(wa), len(wb)) > 4 or not capitalised:
+        return False
+    if same_speaker(wa[-1], PERSON, wb[-1], PERSON):
+        return True
+    # a hyphenated given name ("Lee Seong-kweun") follows the family name, which news uses alone
+    full = wa if len(wa) > 1 else wb
+    lone = wb if len(wa) > 1 else wa
+    return "-" in full[-1] and full[-1].split("-")[-1].islower() and lone[0] == full[0]

@@ -1,0 +1,68 @@
+"""The one lexicon of reporting language: verbs of saying, and their forms.
+
+Extraction reads lemmas off the parse, question parsing and text cleaning read surface words; all three take
+their verbs from here, so a verb added once is understood everywhere. Plain data and one inflection helper:
+no spaCy, so the question path can import it cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Verbs that report speech, a stated estimate or a stated expectation, as lemmas.
+REPORTING_VERBS = frozenset(
+    """
+    say tell report add write claim state announce estimate describe confirm warn note insist argue
+    explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
+    allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
+    vow pledge promise inform assess calculate show find expect project conclude notify urge maintain
+    regret signal call appeal
+    """.split()
+)
+
+#: Verbs whose report is about a future or a number the speaker works out: they never need a quote.
+EXPECTATION_VERBS = frozenset("expect predict forecast project estimate anticipate".split())
+
+#: "call on X to ...", "appeal for ...": speech only with these particles or prepositions after them.
+NEEDS_PARTICLE = {"call": frozenset({"on", "for"}), "appeal": frozenset({"for", "to"})}
+
+#: Verbs that go on with what the same speaker said just before: "he added", "she reiterated".
+CONTINUING_VERBS = frozenset({"add", "reiterate", "continue"})
+
+#: Forms English does not build by rule.
+_IRREGULAR: dict[str, tuple[str, ...]] = {
+    "say": ("says", "said", "saying"),
+    "tell": ("tells", "told", "telling"),
+    "write": ("writes", "wrote", "written", "writing"),
+    "speak": ("speaks", "spoke", "spoken", "speaking"),
+    "find": ("finds", "found", "finding"),
+    "show": ("shows", "showed", "shown", "showing"),
+    "put": ("puts", "put", "putting"),
+    "give": ("gives", "gave", "given", "giving"),
+    "think": ("thinks", "thought", "thinking"),
+    "forecast": ("forecasts", "forecast", "forecasted", "forecasting"),
+}
+
+
+def inflections(lemma: str) -> tuple[str, ...]:
+    """Every written form of a verb: 'warn' -> warn, warns, warned, warning."""
+    if lemma in _IRREGULAR:
+        return (lemma, *_IRREGULAR[lemma])
+    if lemma.endswith("e"):
+        return lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"
+    if re.search(r"(?:s|sh|ch|x|z)$", lemma):
+        return lemma, lemma + "es", lemma + "ed", lemma + "ing"
+    if re.search(r"(?:^|[^aeiou])[aeiou][bdgmnpt]$", lemma) and lemma not in ("visit", "edit"):
+        return lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"
+    return lemma, lemma + "s", lemma + "ed", lemma + "ing"
+
+
+def forms_of(lemmas: frozenset[str] | set[str]) -> frozenset[str]:
+    """The written forms of a set of verbs."""
+    return frozenset(form for lemma in lemmas for form in inflections(lemma))
+
+
+#: Every written form of a reporting verb, for code that reads words rather than a parse.
+REPORTING_FORMS = forms_of(REPORTING_VERBS)
