@@ -1,4 +1,5 @@
-"""The one lexicon of reporting language: verbs of saying, and their forms.
+"""The one lexicon of reporting language: verbs of saying and their forms, titles, and the nouns that
+make a phrase an organisation.
 
 Extraction reads lemmas off the parse, question parsing and text cleaning read surface words; all three take
 their verbs from here, so a verb added once is understood everywhere. Plain data and one inflection helper:
@@ -66,3 +67,41 @@ def forms_of(lemmas: frozenset[str] | set[str]) -> frozenset[str]:
 
 #: Every written form of a reporting verb, for code that reads words rather than a parse.
 REPORTING_FORMS = forms_of(REPORTING_VERBS)
+
+
+#: Words of a title or role that precede a person's name ("Mayor", "Commander-in-Chief", "spokesperson").
+TITLE_WORDS = frozenset(
+    """
+    president vice prime minister premier chancellor secretary general gen gen. lt lt. col col. maj
+    maj. commander chief commander-in-chief in mayor governor gov gov. senator sen sen. rep rep.
+    representative spokesperson spokesman spokeswoman director ceo chairman chairwoman chair head
+    leader dr dr. mr mr. mrs mrs. ms ms. prof prof. professor ambassador judge justice king queen
+    prince princess pope president-elect elect deputy acting former top foreign defense defence
+    finance interior economy health justice national security council adviser advisor analyst
+    economist officer colonel captain lieutenant sergeant admiral marshal speaker founder executive
+    chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
+    treasurer commissioner superintendent inspector coach manager minister-president state army
+    military navy air force officials official
+    """.split()
+)
+
+#: Head nouns of an organisation's name.
+ORG_WORDS = frozenset(
+    """
+    ministry house council forces force agency office department bank company corporation corp inc
+    ltd plc group service services police army navy command court commission committee party
+    government parliament university institute authority administration pentagon kremlin nato un
+    bureau board union federation association organisation organization fund agency's network
+    newspaper media outlet press times post journal news tv television radio channel agency guard
+    guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
+    reuters bloomberg interfax
+    """.split()
+)
+
+#: Nouns by which news refers back to a company named before ("the company said").
+COMPANY_WORDS = frozenset(
+    """
+    company firm group carrier airline retailer lender insurer automaker carmaker maker manufacturer
+    producer operator developer chain giant conglomerate startup business
+    """.split()
+)

@@ -27,6 +27,7 @@ from bot.extract.speakers import (
     name_of,
     same_speaker,
 )
+from bot.lexicon import COMPANY_WORDS
 
 
 @dataclass
@@ -49,14 +50,6 @@ SINGULAR_ROLES = frozenset(
     """.split()
 )
 
-#: Nouns by which news refers back to a company named before ("the company said").
-COMPANY_WORDS = frozenset(
-    """
-    company firm group carrier airline retailer lender insurer automaker carmaker maker manufacturer
-    producer operator developer chain giant conglomerate startup business
-    """.split()
-)
-
 
 class Cast:
     """Who has been mentioned so far in one article, latest last."""
@@ -76,8 +69,18 @@ class Cast:
                 kind = PERSON if ent.label_ == "PERSON" else ORGANISATION
                 self.mentions.append((ent.start_char, Name(ent.text, kind, head=ent[-1].lower_), False))
         self.mentions.sort(key=lambda m: m[0])
+        self.places = {ent.text for ent in doc.ents if ent.label_ in ("GPE", "LOC", "NORP")}
+        self.acronyms = acronyms(doc)
+
+    def expand(self, name: Name) -> Name:
+        """An acronym the article introduced ("known as HUR", "(CDC)") stands for its full name."""
+        full = self.acronyms.get(name.text)
+        if full is None or name.kind == PERSON:
+            return name
+        return Name(full, ORGANISATION, name.titles, full.split()[-1].lower(), role=name.role)
 
     def find(self, name: Name) -> Member | None:
+        name = self.expand(name)
         for known in reversed(self.known):
             if same_speaker(known.name.text, known.name.kind, name.text, name.kind) or (
                 surname_match(known.name.text, name.text)
@@ -86,17 +89,22 @@ class Cast:
         return None
 
     def note(self, name: Name, said_on: date | None, *, speaking: bool = True) -> Member:
+        written = name.text
+        name = self.expand(name)
         known = self.find(name)
         if known is None:
-            known = Member(name, said_on, set(name.titles), {name.text})
+            known = Member(name, said_on, set(name.titles), {name.text, written})
+            known.aliases.update(a for a, full in self.acronyms.items() if full == name.text)
             known.roles.update([name.role] if name.role else [])
         else:
             self.known.remove(known)
             fuller = better_name(known.name.text, name.text)
             kind = PERSON if PERSON in (known.name.kind, name.kind) else known.name.kind
+            if known.name.kind == ORGANISATION and name.text == known.name.text:
+                kind = ORGANISATION  # a one-word name once shown to be a company stays one
             known.name = Name(fuller, kind, known.name.titles + name.titles, known.name.head)
             known.titles.update(name.titles)
-            known.aliases.add(name.text)
+            known.aliases.update((name.text, written))
             if name.role:
                 known.roles.add(name.role)
             if speaking:
@@ -117,7 +125,7 @@ class Cast:
         counts: dict[str, int] = {}
         names: dict[str, Name] = {}
         for name in self._earlier(before):
-            if name.kind == ORGANISATION:
+            if name.kind == ORGANISATION and name.text not in self.places:
                 counts[name.text] = counts.get(name.text, 0) + 1
                 names.setdefault(name.text, name)
         return names[max(counts, key=lambda k: counts[k])] if counts else None
@@ -154,6 +162,28 @@ class Cast:
             return False
         return True
 
+    def _of_class(self, head: str, before: int) -> Name | None:
+        """The latest organisation of the kind a description names: "the agency" is the last agency,
+        service or ministry named; "the company" the last company."""
+        group = next((g for g in ORGANISATION_CLASSES if head in g), None)
+        if group is None:
+            return None
+        for name in [k.name for k in reversed(self.known)] + self._earlier(before):
+            if name.kind == ORGANISATION and name.head in group and name.text not in self.places:
+                return name
+        if group is not ORGANISATION_CLASSES[1]:
+            return None
+        # "Acme delivered 500 cars, the carmaker said": a one-word name the tagger could not type is the
+        # company the sentence describes
+        sentence = self.doc.char_span(before, before + 1, alignment_mode="expand")
+        start = sentence.sent.start_char if sentence is not None else 0
+        for at, name, _ in reversed(self.mentions):
+            span = self.doc.char_span(at, at + len(name.text), alignment_mode="expand")
+            untyped = span is not None and span[0].ent_type_ != "PERSON" and name.text not in self.places
+            if start <= at < before and name.kind == PERSON and " " not in name.text and untyped:
+                return Name(name.text, ORGANISATION, head=name.head)
+        return None
+
     def resolve(self, ref: Name, before: int) -> Member | None:
         """The member a pronoun or description ("he", "it", "the company", "the Fed chief") points back
         to, or None when it points to no one the article names."""
@@ -185,7 +215,11 @@ class Cast:
             if found is None and person and wanted <= PERSON_HEADS | TITLE_WORDS:
                 found = self._recent_speaker((PERSON,), before)  # "..., the lawmaker said"
             if found is None and ref.head in DESCRIBED_ORGANISATIONS:
-                found = self._recent_speaker((ORGANISATION,), before) or self._salient_organisation(before)
+                found = (
+                    self._of_class(ref.head, before)
+                    or self._recent_speaker((ORGANISATION,), before)
+                    or self._salient_organisation(before)
+                )
             if found is None and ref.fallback_kind is not None and len(wanted) > 1 and not person:
                 found = Name(description, ref.fallback_kind, head=ref.head)
         if found is None:
@@ -222,6 +256,68 @@ DESCRIBED_ORGANISATIONS = COMPANY_WORDS | frozenset(
     administration authority service institute league federation association
     """.split()
 )
+
+
+#: Organisations of one kind, so a description finds a name of its kind.
+ORGANISATION_CLASSES = (
+    frozenset(
+        "agency service ministry department office bureau directorate authority administration body".split()
+    ),
+    COMPANY_WORDS | frozenset({"corporation", "corp", "inc", "ltd", "plc", "co"}),
+    frozenset("court tribunal".split()),
+    frozenset("bank lender".split()),
+    frozenset("council committee commission board assembly parliament senate congress".split()),
+)
+
+_NAME_WORD = r"[A-Z][\w'’.&-]*"
+_LINK = r"(?:of|for|and|the|on|de|del|des|la|le|in)"
+#: "Centers for Disease Control and Prevention (CDC)": a name, then its initials in brackets.
+BRACKETED = re.compile(
+    rf"(?P<full>{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD}){{1,9}})\s*\((?P<short>[A-Z][A-Za-z0-9&.]{{1,9}})\)"
+)
+
+
+def _initials(full: str) -> str:
+    return "".join(w[0] for w in full.replace("-", " ").split() if w[:1].isupper())
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """'CDC' for 'Centers for Disease Control and Prevention', 'NIS' for 'National Intelligence Service'."""
+    letters = short.replace(".", "").replace("&", "").upper()
+    initials = _initials(full).upper()
+    return len(letters) >= 2 and (initials == letters or (len(letters) >= 3 and initials.startswith(letters)))
+
+
+def acronyms(doc: Doc) -> dict[str, str]:
+    """Every short name the article gives an organisation: in brackets after it, with "known as", or as
+    the plain initials of an organisation it names."""
+    found: dict[str, str] = {}
+    for m in BRACKETED.finditer(doc.text):
+        full = re.sub(r"^(?:The|the)\s+", "", m["full"])
+        words = full.split()
+        for k in range(len(words)):  # "the Valencia region's Integrated Centre (CIC)": the tail that fits
+            tail = " ".join(words[k:])
+            if _abbreviates(m["short"], tail):
+                found[m["short"]] = tail
+                break
+    for tok in doc:
+        if (
+            tok.lower_ == "known"
+            and tok.dep_ == "acl"
+            and tok.i + 2 < len(doc)
+            and doc[tok.i + 1].lower_ == "as"
+        ):
+            name = name_of(tok.head)
+            if doc[tok.i + 2].text.isupper() and name is not None and not name.is_reference:
+                found[doc[tok.i + 2].text] = name.text
+    shorts = {t.text for t in doc if t.text.isupper() and 2 <= len(t.text) <= 6}
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and len(ent) >= 2:
+            full = re.sub(r"^(?:The|the)\s+", "", ent.text)
+            for short in shorts:
+                if short not in found and _abbreviates(short, full):
+                    found[short] = full
+    return found
 
 
 def _title(word: str) -> str:

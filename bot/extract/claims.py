@@ -150,7 +150,7 @@ def claim_id(speaker: str, statement: str) -> str:
 
 def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speaker]]:
     """Every attributed claim of one parsed article (one source each, in reading order) and its speakers."""
-    published = article.published or infer_published(doc.text)
+    published = article.published or infer_published(article.text)
     context = Cast(doc)
     claims: list[Claim] = []
     anchor: date | None = None  # the day the story last named, for "hours later", "two days later"

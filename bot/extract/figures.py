@@ -35,16 +35,28 @@ Vague amounts are ranges, with the vague word kept as the qualifier (``value`` i
 Fractions are values of what follows: "a quarter of the troops" -> 0.25 troops; "half the budget" -> 0.5;
 "two-thirds" -> 0.667. "one in five voters" / "3 out of 10" -> 0.2 / 0.3 of the noun.
 
-"from 300 to 1,000" is read as the range 300-1,000 when it rises (a fall, "from 5% to 3%", is two figures);
+"from 300 to 1,000" is read as the range 300-1,000 when it rises, unless a word of change comes before it:
+"rose from 12 to 19", "an increase from 300 to 450 people" and any fall ("from 5% to 3%") are two figures, a
+before and an after, and the first takes the scale and unit of the second ("from 1.2 to 1.5 million barrels").
 "A to B" is no range after "by" ("rose by 200 to 3,000") or from a percent to a plain number.
 "one soldier" is 1; "one" is dropped only where it is a pronoun or a label.
+
+Separators: "1,288" and "3,800" are thousands (a comma before exactly three digits always is), so are
+"10 000" and the Indian "1,25,000". A comma before one, two or four or more digits is a decimal comma when a
+scale, percent, unit or currency makes it a measure ("54,3 million", "61,8 percent", "€2,50") or when the
+text writes decimals that way elsewhere; such a text also writes thousands with dots ("3.800", "1.234,5").
+"2, 3 and 4" (a comma and a space) is a list. A minus sign glued to a number that follows no number is a
+sign ("-0.3%", "−12C"); after a number it is a range dash ("20,000 -25,000").
 
 Not figures: years (a bare 1900-2099 with no separator, currency, scale or bound word: "in 2024", but
 "more than 2000 troops" and "2,024 troops" are counts), decades ("the 1990s"), dates ("Jan. 5",
 "5 January", "2024-12-05", "05/01/2025"), clock times ("9 a.m.", "21:00"), ordinals ("155th", "third day"),
 phone numbers, codes and names ("F-16", "COVID-19", "G7", "5G"), labels ("Article 5", "Flight 370",
-"Leopard 2": a capitalised word right before a plain number), sports scores and votes written high-low
-("won 3-1"), and the pronoun "one" ("one of the", "no one", "the one", "said one official").
+"Leopard 2": a capitalised word right before a plain number; also "Formula One", "phase two"), sports scores
+and votes written high-low ("won 3-1"), the pronoun "one" ("one of the", "no one", "the one", "said one
+official"), addresses ("at 42 Elm Street"), emergency lines as names ("called 911", "999 calls"; but "logged
+112 calls" is a count), spelled-out clock times ("half past nine"), and number words inside a compound
+("zero-tolerance", "net-zero", "one-on-one", "fifty-fifty", "twenty-first").
 
 Units: "%" for percent, ISO codes for money ($ US$ € £ ¥ ₴ ₽ ₹, "dollars", "euros"; "pounds" alone stays
 "pounds" as it may be weight), abbreviations as written ("km", "MW"; "5m" is metres but "$5m" and "1.5m" are
@@ -56,7 +68,7 @@ else the noun phrase that follows with leading proper adjectives dropped ("3,800
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.models import Figure
 
@@ -315,6 +327,7 @@ _MEASURE_NOUNS = _words(
 )
 
 _SKIP_BEFORE_NOUN = _words("more additional extra further other")
+_PARTICLES = _words("out up down off back away")
 
 # a plural ends the noun phrase ("volunteers dug trenches"); these plurals may still modify a noun
 _PLURAL_MODIFIERS = _words("arms sales news savings goods sports systems pounds")
@@ -363,14 +376,22 @@ _TEEN_W = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eightee
 _TENS_W = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SMALL = rf"(?:(?:{_TENS_W})(?:[-\s](?:{_UNIT_W})\b)?|(?:{_TEEN_W}|{_UNIT_W}|zero)\b)"
 _SCALE_W = "thousand|million|billion|trillion"
+# a singular fraction with a space is a share only before "of" ("a third of"; not "a third term" or "two
+# quarter-point cuts"), and the regex says so itself, so that a number word it passes over is still read
+_FRACTION_ONE = "half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth"
+_FRACTION_PLURAL = "halves|thirds|quarters|fifths|sixths|sevenths|eighths|ninths|tenths"
+_FRACTION_DEN = f"{_FRACTION_PLURAL}|{_FRACTION_ONE}"
 _WORDNUM = rf"""(?:
       half\s+a\s+(?:dozen|hundred|{_SCALE_W})
     | (?:a|{_SMALL})\s+dozen
     | (?:(?:a|{_SMALL})\s+hundred(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL})(?:\s+(?:{_SCALE_W}))?
     | a\s+(?:{_SCALE_W})
 )"""
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CUR_PRE = r"(?:US|U\.S\.|AU|A|CA|C|NZ|HK|S)?\$|€|£|¥|₴|₽|₹|(?:USD|EUR|GBP|JPY|CNY|CHF|UAH|RUB|INR)\s?"
+# Indian grouping ("1,25,000") first, else "1,25" would be read as a number followed by ",000"
+_DIGITS = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_CUR_PRE = (
+    r"(?:US|U\.S\.|AU|A|CA|C|NZ|HK|S)?\$|€|£|¥|₴|₽|₹|(?:USD|EUR|GBP|JPY|CNY|CHF|UAH|RUB|INR|AUD|CAD)\s?"
+)
 _VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _VAGUE), key=len, reverse=True))
 
 _ATOM = re.compile(
@@ -380,8 +401,8 @@ _ATOM = re.compile(
         (?P<vague>(?:{_VAGUE_RE}))\b(?!-)
       | (?P<fuzzy>(?P<fword>a\s+few|several|a\s+couple(?:\s+of)?)\s+(?P<fbase>dozen|hundred|{_SCALE_W})
             (?:\s+(?P<fbase2>{_SCALE_W}))?)\b
-      | (?P<frac>(?P<fnum>a|one|two|three|four|five|six|seven|eight|nine)[\s-]+
-            (?P<fden>halves|half|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?))\b
+      | (?P<frac>(?P<fnum>a|one|two|three|four|five|six|seven|eight|nine)
+            (?:-(?P<fden>{_FRACTION_DEN})|\s+(?P<fden2>{_FRACTION_PLURAL}|(?:{_FRACTION_ONE})(?=\s+of\b))))\b
       | (?P<words>{_WORDNUM})\b
       | (?P<half>half)\b
       | (?:(?P<cur>{_CUR_PRE})\s?)?(?P<num>{_DIGITS})(?!\d)(?P<suf>[A-Za-z]+(?:/[A-Za-z]+)?)?
@@ -397,14 +418,39 @@ _MONTH = (
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 )
 _ORD = r"(?:st|nd|rd|th)"
+_ISO_RE = "|".join(sorted(_ISO_CODES))
+_PHONE_W = (
+    r"call(?:s|ed|ing)?|dial(?:s|l?ed|l?ing)?|phon(?:e|es|ed|ing)|telephone|tel|fax|text(?:s|ed|ing)?|hotline"
+    r"|helpline"
+)
+_HOUR_W = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_HOUR = rf"(?:\d{{1,2}}|{_HOUR_W}|noon|midnight)\b"
+_DAYPART = r"(?:morning|afternoon|evening)\b"
+_STREET = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Place|Pl|Court|Ct|Terrace|Crescent|Highway"
+    r"|Hwy|Parkway|Square|Sq|Row|Close|Way|Strasse|Straße)"
+)
+# a house number: after a place preposition or at the start, before one to three capitalised words and a
+# street word; "in 300 Wall Street firms" is still a count, since a plural noun follows the street
+_ADDRESS = rf"""
+    (?:^|(?<=[,;(])|\b(?:at|on|to|from|near|outside|opposite|of|in|into|behind|past|along|beyond)\b)
+    \s*\d{{1,5}}[A-Za-z]?(?:[-–]\d{{1,5}}[A-Za-z]?)?\s+(?:[A-Z][\w'’.-]*\s+){{1,3}}{_STREET}\b\.?
+    (?!\s+(?!(?:was|is|has|as|this|its|his|us)\b)[a-z]+[^s\W]s\b)
+"""
 # spans that hold digits but no figure; they are blanked out before numbers are searched
 _MASKS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\+\d[\d\s().-]{6,}\d"),  # +380 44 123 4567
     re.compile(r"\(\d{2,4}\)\s?\d{3}[-.\s]\d{4}\b"),  # (202) 555-0143
-    re.compile(r"\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"),  # 202-555-0143
+    re.compile(r"\b(?:\d[-.\s])?\d{3}[-.\s]\d{3}[-.\s]\d{4}\b"),  # 202-555-0143, 1-800-555-0199
+    re.compile(r"\b\d{3}[-.]0\d{3}\b"),  # 555-0199: no range is written with a leading zero
+    re.compile(
+        rf"\b(?:{_PHONE_W})\b[.:]?\s+(?:(?:us|him|her|them|on|at)\s+)*\d{{2,4}}[-.\s]\d{{4}}\b", re.I
+    ),  # "call 555 1234"; a last group of four, so "called 300 000 reservists" is a count
+    re.compile(_ADDRESS, re.VERBOSE),  # "at 42 Elm Street", "outside 10 Downing Street"
     re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b"),  # 2024-12-05
     re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b"),  # 05/01/2025, 5.1.2025
-    re.compile(r"\b\d+\.\d+\.\d+(?:\.\d+)*\b"),  # versions, addresses
+    # versions and addresses, but not dotted thousands ("1.234.567"), which the separator pass reads
+    re.compile(r"\b(?!\d{1,3}(?:\.\d{3})+\b(?![.,]\d))\d+\.\d+\.\d+(?:\.\d+)*\b"),
     re.compile(r"\b\d+/\d+\b"),  # 24/7, 9/11
     re.compile(rf"\b{_MONTH}\.?\s+\d{{1,2}}{_ORD}?(?:\s?[-–]\s?\d{{1,2}})?(?![\d,.]?\d)(?:,?\s+\d{{4}}\b)?"),
     re.compile(
@@ -413,14 +459,45 @@ _MASKS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b{_MONTH}\.?\s+\d{{4}}\b"),  # December 2024
     re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.m\.?|[ap]m\b)", re.IGNORECASE),  # 9 a.m., 9.30pm
     re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b"),  # 21:00
-    re.compile(r"\b\d{1,2}\s+o['’]clock\b", re.IGNORECASE),
+    re.compile(rf"\b(?:\d{{1,2}}|{_HOUR_W})\s+o['’]clock\b", re.IGNORECASE),
+    re.compile(rf"\b(?:(?:a\s+)?quarter\s+(?:past|to)|half\s+past|(?:{_SMALL})\s+past)\s+{_HOUR}", re.I),
+    re.compile(
+        rf"\b(?:at|by|until|till|since|before|after|around|about)\s+{_HOUR}\s+in\s+the\s+{_DAYPART}", re.I
+    ),
+    re.compile(  # "at 9.30 this morning", but "shares fell 2.50 this morning" is a price
+        rf"\b(?:at|by|until|till|since|before|after|around|about|from)\s+\d{{1,2}}[.:]\d{{2}}"
+        rf"(?=\s+(?:(?:this|in\s+the)\s+{_DAYPART}|tonight|at\s+night))",
+        re.I,
+    ),
+    re.compile(r"\b\d{1,2}[.:]\d{2}(?=\s+local\s+time\b)", re.I),  # 4.15 local time
     re.compile(r"\b\d{4}\s?(?:GMT|UTC|hrs|hours\s+GMT)\b"),
     re.compile(rf"\b\d[\d,]*{_ORD}\b", re.IGNORECASE),  # 155th
     re.compile(r"(?<![\w,.])['’]?\d+['’]?s\b"),  # 1990s, '90s
     re.compile(r"\b(?:19|20)\d\d\s?[-–/]\s?(?:(?:19|20)\d\d|\d\d)\b"),  # 2023-24, 2020–2024
-    re.compile(r"\b[A-Za-z]+-?\d+(?:[-.]\d+)*[A-Za-z]*\b"),  # F-16, COVID-19, G7, mid-2024
+    # F-16, COVID-19, G7, mid-2024; a currency code glued to an amount ("EUR1.5") is money
+    re.compile(rf"\b(?!(?:{_ISO_RE})\d)[A-Za-z]+-?\d+(?:[-.]\d+)*[A-Za-z]*\b"),
     re.compile(r"#\d+"),
 )
+
+# decimal separators: a number with dots or commas inside, as one token
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\w.,#])\d+(?:[.,]\d+)+")
+_DOTTED_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,2}(?:,\d{2})+,\d{3}")  # "1,288", "1,25,000"
+_SWAP_SEPARATORS = str.maketrans({".": ",", ",": "."})
+_UNIT_CUES = "|".join(re.escape(u) for u in sorted(_SUFFIX_UNITS, key=len, reverse=True))
+_MONEY_WORDS = "|".join(sorted([*_CURRENCY_WORDS, "pounds"], key=len, reverse=True))
+# the cue may come after the other end of a range: "1,5-2 million", "2,5 to 3 percent"
+_DECIMAL_CUE_RE = re.compile(
+    rf"""(?:(?:\s?[-–]\s?|\s+(?:to|and)\s+)\d+(?:[.,]\d+)?)?
+    (?: \s?[%°]
+      | \s?(?:{_SCALE_W}|bn|bln|mn|mln|tn|m|k|per\s?cent|percent|pct|percentage|basis|{_UNIT_CUES})\b
+      | \s+(?:{_MONEY_WORDS})\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CURRENCY_END_RE = re.compile(rf"(?:{_CUR_PRE})\s?$")
+# "10 000", "1 250 000" (also with no-break and thin spaces); not "2023 150", whose first group is too long
+_SPACED_THOUSANDS_RE = re.compile(r"(?<![\w.,#])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d)")
 
 _QUAL_RE = re.compile(
     r"(?:^|(?<=[^\w]))(?P<q>"
@@ -432,6 +509,23 @@ _POST_RE = re.compile(
     r"^(?:\s*\+(?!\d)|-?\s?plus\b|\s+(?:or\s+more|and\s+counting|or\s+so|or\s+fewer|or\s+less)\b)"
 )
 _BETWEEN_RE = re.compile(r"\b(?P<w>between|from)\s+$", re.IGNORECASE)
+# a word of change before "from A to B" makes A and B a before and an after, not a range
+_CHANGE_W = r"""(?:ris(?:e|es|en|ing)|rose|increas(?:e|es|ed|ing)|gr[eo]w|grows|grown|growing|growth
+    |climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|soar(?:s|ed|ing)?|surg(?:e|es|ed|ing)|rocket(?:s|ed|ing)?
+    |doubl(?:e|es|ed|ing)|tripl(?:e|es|ed|ing)|swell(?:s|ed|ing)?|swollen|expand(?:s|ed|ing)?
+    |widen(?:s|ed|ing)?|rais(?:e|es|ed|ing)|lift(?:s|ed|ing)?|boost(?:s|ed|ing)?|hik(?:e|es|ed|ing)
+    |fell|fall(?:s|en|ing)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|decreas(?:e|es|ed|ing)
+    |dip(?:s|ped|ping)?|slip(?:s|ped|ping)?|slid(?:e|es|ing)?|sank|sink(?:s|ing)?|sunk|plung(?:e|es|ed|ing)
+    |plummet(?:s|ed|ing)?|tumbl(?:e|es|ed|ing)|shr[aiu]nk(?:s|ing)?|narrow(?:s|ed|ing)?|cut(?:s|ting)?
+    |slash(?:es|ed|ing)?|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|eas(?:e|es|ed|ing)|chang(?:e|es|ed|ing)
+    |shift(?:s|ed|ing)?|swung|swing(?:s|ing)?|mov(?:e|es|ed|ing)|went|go(?:es|ne|ing)?|revis(?:e|es|ed|ing)
+    |upgrad(?:e|es|ed|ing)|downgrad(?:e|es|ed|ing)|adjust(?:s|ed|ing)?|up|down)"""
+# up to four words may come between ("rose sharply last year from"), but none that opens a range of its own
+_CHANGE_RE = re.compile(
+    rf"\b{_CHANGE_W}\b(?:\s+(?!(?:aged|between|who|which|that|where|whose|when|while|and|or|but)\b)"
+    r"(?![A-Za-z]+ing\b)[A-Za-z'’-]+){0,4}\s*$",
+    re.IGNORECASE | re.VERBOSE,
+)
 _BY_RE = re.compile(r"\bby\s+$", re.IGNORECASE)
 _LABEL_RE = re.compile(rf"\b(?:{_LABEL_WORDS})\.?\s*$", re.IGNORECASE)
 _LABEL_CAP_RE = re.compile(r"(?<![\w'’.-])([A-Z][A-Za-z]*)\.?\s+$")
@@ -445,12 +539,39 @@ _HALF_LEFT_RE = re.compile(r"\b(?:first|second|last|latter|other|the|a|one|each)
 _HALF_RIGHT_RE = re.compile(
     r"^\s+(?:of|the|a|an|its|their|his|her|our|all|them|those|these|that|this)\b", re.IGNORECASE
 )
-_OF_RIGHT_RE = re.compile(r"^\s+of\b", re.IGNORECASE)
 _OF_SKIP_RE = re.compile(
     r"^\s+(?:of\s+)?(?:(?:the|its|their|his|her|our|all|those|these|this|that)\s+)?", re.IGNORECASE
 )
 _COMPOUND_RE = re.compile(r"^-([A-Za-z]+(?:-[A-Za-z]+)*)")
 _COMPOUND_NOT_UNIT = _words("off on sided way time party man handed stop liner size")
+# "twenty-first", "fifty-fifty": a number word joined to another number word is a name or an ordinal
+_ORDINAL_WORDS = _words(
+    """first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth
+    fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth thirtieth fortieth fiftieth
+    sixtieth seventieth eightieth ninetieth hundredth thousandth millionth billionth"""
+)
+# "zero tolerance", "net zero": a policy or a target, not a count of nothing
+_ZERO_CONCEPTS = _words("tolerance risk sum carbon emission emissions waste covid day")
+_ZERO_LEFT_RE = re.compile(r"\b(?:net|near)\s+$", re.IGNORECASE)
+_HYPHEN_LEFT_RE = re.compile(r"[A-Za-z]-$")
+_TIME_PREP_RE = re.compile(r"\b(?:in|since|from|until|till|before|after)\s+$", re.IGNORECASE)
+# emergency lines: a name after "call"/"dial", or before "calls"/"operator" unless a counting verb comes first
+_SERVICE_NUMBERS = frozenset({911.0, 999.0, 112.0})
+_CALL_LEFT_RE = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|dial(?:s|l?ed|l?ing)?|phon(?:e|es|ed|ing)|r[ai]ng|rings|ringing|text(?:s|ed|ing)?)"
+    r"\s+(?:on\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+_SERVICE_RIGHT_RE = re.compile(
+    r"^[\s-]+(?:emergency\s+)?(?:calls?|callers?|operators?|dispatch(?:ers?)?|cent(?:er|re)s?|lines?|hotlines?"
+    r"|services?|system|number)\b",
+    re.IGNORECASE,
+)
+_SERVICE_LEFT_RE = re.compile(
+    r"(?:^|[^\w\s]|\b(?:a|an|the|their|its|his|her|our|of|to|after|in|on|by|from|for|with|into|through|and|or"
+    r"|emergency))\s*$",
+    re.IGNORECASE,
+)
 _TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z]+/[A-Za-z]+|[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\S")
 
 
@@ -473,6 +594,7 @@ class _Atom:
     qualifier: str | None = None
     plain: bool = False  # bare digits with no separator, decimal, scale, sign or unit: may be a year
     raw: str = ""
+    unit_from_next: bool = False  # "from 300 to 450 people": the first figure takes the unit of the second
 
 
 def _mask(text: str) -> str:
@@ -481,6 +603,60 @@ def _mask(text: str) -> str:
         for m in pattern.finditer(text):
             chars[m.start() : m.end()] = "#" * (m.end() - m.start())
     return "".join(chars)
+
+
+def _is_decimal_comma(token: str) -> bool:
+    """ "54,3", "0,25", "1,2345": one comma, and not three digits after it (that is a thousands separator)."""
+    head, _, tail = token.partition(",")
+    return "," in token and "." not in token and "," not in tail and len(tail) != 3 and len(head) > 0
+
+
+def _is_dotted_thousands(token: str) -> bool:
+    """ "3.800", "1.234.567", "1.234,5": thousands grouped with dots, as decimal-comma texts write them."""
+    return bool(_DOTTED_THOUSANDS_RE.fullmatch(token))
+
+
+def _has_decimal_cue(text: str, start: int, end: int) -> bool:
+    """A scale, percent, unit or currency around "54,3" makes it a measure: the comma is a decimal point."""
+    return bool(_DECIMAL_CUE_RE.match(text[end:]) or _CURRENCY_END_RE.search(text[:start]))
+
+
+def uses_decimal_commas(text: str) -> bool:
+    """Whether ``text`` writes decimals with a comma: one unambiguous "54,3 million" or "1.234,5" settles it.
+
+    A caller that knows the whole article can pass the answer to :func:`parse_figures` for every sentence.
+    """
+    for m in _NUMBER_TOKEN_RE.finditer(text):
+        token = m.group()
+        if _is_decimal_comma(token) and _has_decimal_cue(text, m.start(), m.end()):
+            return True
+        if _is_dotted_thousands(token) and ("," in token or token.count(".") >= 2):
+            return True
+    return False
+
+
+def _rewrite_token(m: re.Match[str], decimal_comma: bool) -> str:
+    """The number in "1,234.5" form, of the same length, so offsets into the original text still hold."""
+    token = m.group()
+    if decimal_comma and _is_dotted_thousands(token):
+        return token.translate(_SWAP_SEPARATORS)
+    if _is_decimal_comma(token) and (decimal_comma or _has_decimal_cue(m.string, m.start(), m.end())):
+        return token.replace(",", ".")
+    if "." not in token and not _COMMA_GROUPED_RE.fullmatch(token):
+        return token.replace(",", " ")  # "polled 2,3 and 4 voters", "in 2023,12 people": a list, not a number
+    return token
+
+
+def _normalise_separators(masked: str, decimal_comma: bool | None) -> str:
+    """Rewrite decimal commas, dotted and spaced thousands to "1,234.5"; the length never changes.
+
+    Runs on the masked text, so phone numbers ("+1 202 555 0143") are gone before spaces are read as
+    separators, and dates such as "5.1.2025" before dots are.
+    """
+    if decimal_comma is None:
+        decimal_comma = uses_decimal_commas(masked)
+    out = _NUMBER_TOKEN_RE.sub(lambda m: _rewrite_token(m, decimal_comma), masked)
+    return _SPACED_THOUSANDS_RE.sub(lambda m: re.sub(r"\s", ",", m.group()), out)
 
 
 def _word_value(phrase: str) -> float:
@@ -539,10 +715,25 @@ def _digits_atom(m: re.Match[str], start: int, end: int) -> _Atom | None:
     )
 
 
+def _signed(atom: _Atom, text: str) -> _Atom:
+    """ "-0.3%", "−12C": a minus glued to a number and following no number is a sign, not a range dash."""
+    i = atom.start
+    if i == 0 or text[i - 1] not in "-−" or atom.value is None:
+        return atom
+    if i >= 2 and not (text[i - 2].isspace() or text[i - 2] in "(["):
+        return atom  # "10-15", "F-16"
+    before = text[: i - 1].rstrip()
+    if before and (before[-1].isdigit() or before[-1] in "%°"):
+        return atom  # "20,000 -25,000" is a range
+    atom.start, atom.value, atom.mantissa, atom.plain = i - 1, -atom.value, -atom.mantissa, False
+    return atom
+
+
 def _atom(m: re.Match[str], text: str) -> _Atom | None:
     start, end = m.start(), m.end()
     if m["num"] is not None:
-        atom = _digits_atom(m, start, end)
+        digits = _digits_atom(m, start, end)
+        atom = _signed(digits, text) if digits is not None else None
     elif m["vague"]:
         key = re.sub(r"\s+", " ", m["vague"].lower())
         low, high = _VAGUE[key]
@@ -556,11 +747,8 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
             lo, hi = _FUZZY[fword]
             atom = _Atom(start, end, "fuzzy", None, low=lo * base, high=hi * base, qualifier=fword)
     elif m["frac"]:
-        den = m["fden"].lower()
+        den = (m["fden"] or m["fden2"]).lower()
         count = 1.0 if m["fnum"].lower() == "a" else float(_SMALL_WORDS[m["fnum"].lower()])
-        plural = den.endswith("s")
-        if not plural and not _OF_RIGHT_RE.match(text[end:]):
-            return None  # "a third term" is an ordinal, "a third of" a share
         share = _FRACTIONS[den] if den == "halves" else _FRACTIONS[den.rstrip("s")]
         atom = _Atom(start, end, "fraction", count * share)
     elif m["half"]:
@@ -591,6 +779,7 @@ def _merge(a: _Atom, b: _Atom, text: str) -> tuple[_Atom, int] | None:
 
     Returns the merged atom and the start of the whole span (which may include "between"/"from").
     A returned atom with value/low/high all None means "drop both" (a score such as "3-1").
+    A change from A to B is no pair, but A may take B's scale and unit (see :func:`_carry_over`).
     """
     if a.kind not in ("digits", "words") or b.kind not in ("digits", "words"):
         return None
@@ -615,11 +804,14 @@ def _merge(a: _Atom, b: _Atom, text: str) -> tuple[_Atom, int] | None:
             return None
         start = opener.start()
     elif re.fullmatch(r"\s+to\s+", gap, re.IGNORECASE):
-        if lo >= hi or (a.unit == "%" and b.unit != "%"):
-            return None
-        if opener and opener["w"].lower() == "from":
+        if opener is not None and opener["w"].lower() == "from":
+            if lo >= hi or _CHANGE_RE.search(left[: opener.start()]):
+                _carry_over(a, b)
+                return None  # a before and an after: "rose from 12 to 19", "fell from 5% to 3%"
+            if a.unit == "%" and b.unit != "%":
+                return None
             start = opener.start()
-        elif _BY_RE.search(left):
+        elif lo >= hi or (a.unit == "%" and b.unit != "%") or _BY_RE.search(left):
             return None
     elif re.fullmatch(r"\s+or\s+", gap, re.IGNORECASE):
         if lo >= hi or a.kind != b.kind or (a.unit or None) != (b.unit or None):
@@ -630,6 +822,18 @@ def _merge(a: _Atom, b: _Atom, text: str) -> tuple[_Atom, int] | None:
         return None
     unit = b.unit or a.unit
     return _Atom(a.start, b.end, "range", None, low=lo, high=hi, unit=unit), start
+
+
+def _carry_over(a: _Atom, b: _Atom) -> None:
+    """ "from 1.2 to 1.5 million barrels", "from 5 to 7 percent": the first of two is written short."""
+    if a.unit is not None or a.value is None:
+        return
+    if b.scale > 1 and a.scale == 1 and a.kind == b.kind and abs(a.mantissa) < 1000:
+        a.value, a.scale, a.plain = a.mantissa * b.scale, b.scale, False
+    if b.unit is not None:
+        a.unit = b.unit
+    else:
+        a.unit_from_next = True
 
 
 def _ratio(a: _Atom, b: _Atom, gap: str) -> tuple[_Atom, int] | None:
@@ -652,7 +856,10 @@ def _dollar_code(proper: list[str]) -> str:
 
 
 def _is_noun_next(tokens: list[str], i: int) -> bool:
-    return i < len(tokens) and tokens[i].isalpha() and tokens[i].islower() and tokens[i] not in _STOPWORDS
+    """ "3,800 wounded soldiers" has a noun after the "-ed" word; "4,000 turned out" has a verb particle."""
+    if i >= len(tokens) or not (tokens[i].isalpha() and tokens[i].islower()):
+        return False
+    return tokens[i] not in _STOPWORDS and tokens[i] not in _PARTICLES
 
 
 def _is_plural_head(word: str) -> bool:
@@ -728,8 +935,13 @@ def _unit_after(atom: _Atom, text: str) -> tuple[str | None, int, bool]:
     if compound and atom.kind not in ("vague", "fuzzy"):
         parts = compound.group(1).split("-")
         first = parts[0].lower()
-        if first in _COMPOUND_NOT_UNIT:
-            return None, end, True
+        if (
+            first in _COMPOUND_NOT_UNIT
+            or first in _SMALL_WORDS
+            or first in _ORDINAL_WORDS
+            or atom.raw == "zero"
+        ):
+            return None, end, True  # "one-off", "fifty-fifty", "twenty-first", "zero-tolerance"
         end += compound.end()
         if atom.unit:
             return atom.unit, end, False
@@ -758,22 +970,106 @@ def _is_label(atom: _Atom, text: str) -> bool:
     return bool(cap and cap.group(1).lower() not in _CAP_OK)
 
 
-def _single_dropped(atom: _Atom, text: str) -> bool:
-    if atom.kind == "digits" and _is_label(atom, text):
+def _is_service_number(atom: _Atom, text: str) -> bool:
+    """ "called 911", "a 999 call", "the number of 112 calls": the emergency line as a name, not a count.
+
+    After a counting verb the calls are counted ("the hotline logged 112 calls"), so the left side decides.
+    """
+    if not atom.plain or atom.value not in _SERVICE_NUMBERS:
+        return False
+    left, right = text[: atom.start], text[atom.end :]
+    if _CALL_LEFT_RE.search(left):
         return True
-    if atom.kind == "words" and atom.raw == "one":
-        return bool(_ONE_LEFT_RE.search(text[: atom.start]) or _ONE_RIGHT_RE.match(text[atom.end :]))
+    return bool(_SERVICE_RIGHT_RE.match(right) and _SERVICE_LEFT_RE.search(left))
+
+
+def _is_word_label(atom: _Atom, text: str) -> bool:
+    """ "phase two", "number one", "Formula One", "Ground Zero": a small number word that names something."""
+    if atom.value is None or atom.scale != 1 or atom.value >= 100 or atom.raw.startswith("a "):
+        return False
+    left = text[: atom.start]
+    if _LABEL_RE.search(left):
+        return True
+    cap = _LABEL_CAP_RE.search(left)  # a capitalised number word after a capitalised name word
+    return bool(text[atom.start].isupper() and cap and cap.group(1).lower() not in _CAP_OK)
+
+
+def _word_dropped(atom: _Atom, text: str) -> bool:
+    """A number word that is part of a compound, a target, a pronoun or a name rather than a count."""
+    left, right = text[: atom.start], text[atom.end :]
+    if _HYPHEN_LEFT_RE.search(left):
+        return True  # "net-zero", "one-on-one"
+    if atom.raw == "zero":
+        following = right.split(maxsplit=1)
+        if _ZERO_LEFT_RE.search(left) or (following and following[0].lower().strip(".,;:") in _ZERO_CONCEPTS):
+            return True  # "net zero", "zero tolerance"
+    if atom.raw == "one" and (_ONE_LEFT_RE.search(left) or _ONE_RIGHT_RE.match(right)):
+        return True
+    return _is_word_label(atom, text)
+
+
+def _single_dropped(atom: _Atom, text: str) -> bool:
+    if atom.kind == "digits":
+        return _is_label(atom, text) or _is_service_number(atom, text)
+    if atom.kind == "words":
+        return _word_dropped(atom, text)
     return False
 
 
-def parse_figures(text: str) -> list[Figure]:
-    """Every figure in ``text`` in order of appearance; see the module docstring for what counts."""
-    masked = _mask(text)
+def _is_dated_year(atom: _Atom, qual: re.Match[str], unit: str | None, text: str) -> bool:
+    """ "in around 2015," and "circa 1990" are years although a bound word comes first; "in around 2000
+    homes" is a count, as a noun follows."""
+    if unit is not None or not atom.plain or atom.value is None or not atom.value.is_integer():
+        return False
+    word = qual["q"].lower()
+    if word == "circa":
+        return 1000 <= atom.value <= 2099  # "circa 1890": circa dates older buildings too
+    return (
+        _is_year(atom) and word in ("about", "around") and bool(_TIME_PREP_RE.search(text[: qual.start("q")]))
+    )
+
+
+def _figure(atom: _Atom, start: int, text: str) -> Figure | None:
+    """The figure for a (possibly merged) atom: bound words before and after, unit; None for a year."""
+    qual = _QUAL_RE.search(text[:start])
+    qualifier = atom.qualifier
+    if qual:
+        qualifier = _QUALIFIERS[re.sub(r"\s+", " ", qual["q"].lower())]
+        start = qual.start("q")
+    elif _is_year(atom):
+        return None
+    end = atom.end
+    post = _POST_RE.match(text[end:])
+    if post:
+        qualifier = qualifier or _POST_QUALIFIERS[re.sub(r"[\s-]+", " ", post.group().strip(" -")).lower()]
+        end += post.end()
+    atom.end = end
+    unit, end, dropped = _unit_after(atom, text)
+    if dropped or (qual and _is_dated_year(atom, qual, unit, text)):
+        return None
+    return Figure(
+        text=text[start:end].strip(),
+        value=atom.value,
+        low=atom.low,
+        high=atom.high,
+        unit=unit,
+        qualifier=qualifier,
+    )
+
+
+def parse_figures(text: str, *, decimal_comma: bool | None = None) -> list[Figure]:
+    """Every figure in ``text`` in order of appearance; see the module docstring for what counts.
+
+    ``decimal_comma`` says whether the article writes "54,3" for 54.3; None works it out from ``text`` alone
+    (see :func:`uses_decimal_commas`), which a sentence with no unambiguous number cannot tell.
+    """
+    masked = _normalise_separators(_mask(text), decimal_comma)
     atoms = [a for a in (_atom(m, text) for m in _ATOM.finditer(masked)) if a is not None]
     figures: list[Figure] = []
+    waiting: tuple[int, int] | None = None  # (figure, atom index) for "from 300 to 450 people"
     i = 0
     while i < len(atoms):
-        atom, start = atoms[i], atoms[i].start
+        first, atom, start = i, atoms[i], atoms[i].start
         merged = _merge(atom, atoms[i + 1], text) if i + 1 < len(atoms) else None
         if merged is not None:
             atom, start = merged
@@ -784,32 +1080,11 @@ def parse_figures(text: str) -> list[Figure]:
             i += 1
             if _single_dropped(atom, text):
                 continue
-        qual = _QUAL_RE.search(text[:start])
-        qualifier = atom.qualifier
-        if qual:
-            qualifier = _QUALIFIERS[re.sub(r"\s+", " ", qual["q"].lower())]
-            start = qual.start("q")
-        elif _is_year(atom):
+        figure = _figure(atom, start, text)
+        if figure is None:
             continue
-        end = atom.end
-        post = _POST_RE.match(text[end:])
-        if post:
-            qualifier = (
-                qualifier or _POST_QUALIFIERS[re.sub(r"[\s-]+", " ", post.group().strip(" -")).lower()]
-            )
-            end += post.end()
-        atom.end = end
-        unit, end, dropped = _unit_after(atom, text)
-        if dropped:
-            continue
-        figures.append(
-            Figure(
-                text=text[start:end].strip(),
-                value=atom.value,
-                low=atom.low,
-                high=atom.high,
-                unit=unit,
-                qualifier=qualifier,
-            )
-        )
+        if waiting is not None and waiting[1] == first and figures[waiting[0]].unit is None:
+            figures[waiting[0]] = replace(figures[waiting[0]], unit=figure.unit)
+        figures.append(figure)
+        waiting = (len(figures) - 1, first + 1) if atom.unit_from_next else None
     return figures

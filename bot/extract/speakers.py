@@ -13,36 +13,10 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
 
+from bot.lexicon import COMPANY_WORDS, ORG_WORDS, TITLE_WORDS
+
 PERSON, ORGANISATION, ANONYMOUS = "person", "organisation", "anonymous"
 
-#: Words of a title or role that precede a person's name ("Mayor", "Commander-in-Chief", "spokesperson").
-TITLE_WORDS = frozenset(
-    """
-    president vice prime minister premier chancellor secretary general gen gen. lt lt. col col. maj
-    maj. commander chief commander-in-chief in mayor governor gov gov. senator sen sen. rep rep.
-    representative spokesperson spokesman spokeswoman director ceo chairman chairwoman chair head
-    leader dr dr. mr mr. mrs mrs. ms ms. prof prof. professor ambassador judge justice king queen
-    prince princess pope president-elect elect deputy acting former top foreign defense defence
-    finance interior economy health justice national security council adviser advisor analyst
-    economist officer colonel captain lieutenant sergeant admiral marshal speaker founder executive
-    chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
-    treasurer commissioner superintendent inspector coach manager minister-president state army
-    military navy air force officials official
-    """.split()
-)
-
-#: Head nouns of an organisation's name.
-ORG_WORDS = frozenset(
-    """
-    ministry house council forces force agency office department bank company corporation corp inc
-    ltd plc group service services police army navy command court commission committee party
-    government parliament university institute authority administration pentagon kremlin nato un
-    bureau board union federation association organisation organization fund agency's network
-    newspaper media outlet press times post journal news tv television radio channel agency guard
-    guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
-    reuters bloomberg interfax
-    """.split()
-)
 
 #: Head nouns that describe an unnamed source ("a senior official", "local officials", "sources").
 ANONYMOUS_HEADS = frozenset(
@@ -135,7 +109,11 @@ def _np_tokens(head: Token) -> list[Token]:
     Unnamed sources keep a describing tail ("people familiar with the matter") as it is all they have."""
     keep = {head}
     if head.pos_ == "NOUN":
-        tail = [c for c in head.children if c.dep_ in ("amod", "acl") and c.i > head.i and c.tag_ != "VBG"]
+        tail = [
+            c
+            for c in head.children
+            if c.dep_ in ("amod", "acl") and c.i > head.i and c.tag_ != "VBG" and c.lemma_ not in NAMING_VERBS
+        ]
         if head.lower_ in ANONYMOUS_HEADS:  # "a spokesperson for the airline"
             tail += [c for c in head.children if c.dep_ == "prep" and c.lower_ == "for" and c.i == head.i + 1]
         if tail:
@@ -162,6 +140,10 @@ def _np_tokens(head: Token) -> list[Token]:
     return [doc[i] for i in range(start, end + 1)]
 
 
+#: "the agency, known as HUR", "a group called X": a second name, not a description of the speaker.
+NAMING_VERBS = frozenset({"know", "call", "dub", "name"})
+
+
 def _np_left(head: Token) -> int:
     left = head.i
     for child in head.children:
@@ -179,13 +161,18 @@ def _np_left(head: Token) -> int:
 
 
 def _person_in(tokens: list[Token]) -> list[Token]:
-    run: list[Token] = []
-    for tok in tokens:
+    """The last run of words tagged as a person, titles before it dropped: the tagger may tag a title
+    ("Maj. Gen. Pat Ryder") as a person of its own."""
+    runs: list[list[Token]] = []
+    for i, tok in enumerate(tokens):
         if tok.ent_type_ == "PERSON":
-            run.append(tok)
-        elif run:
-            break
-    return run
+            if i and tokens[i - 1].ent_type_ == "PERSON" and runs:
+                runs[-1].append(tok)
+            else:
+                runs.append([tok])
+    runs = [[t for t in run if t.lower_ not in TITLE_WORDS] for run in runs]
+    runs = [run for run in runs if run]
+    return runs[-1] if runs else []
 
 
 def name_of(head: Token) -> Name | None:
@@ -241,7 +228,7 @@ def name_of(head: Token) -> Name | None:
     represented = _speaking_for(head)
     if represented is not None:
         return represented
-    org = lower in ORG_WORDS or any(t.ent_type_ == "ORG" for t in tokens)
+    org = lower in ORG_WORDS or lower in COMPANY_WORDS or any(t.ent_type_ == "ORG" for t in tokens)
     if not org and not is_human_noun(head):
         return None
     kind = ORGANISATION if org else ANONYMOUS
