@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("stats", help="how much the store holds")
 
     p = sub.add_parser(
+        "reextract", help="rebuild every claim from the stored article texts with the current extractor"
+    )
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+
+    p = sub.add_parser(
         "ask", help='answer a question, e.g. "what did Zelensky say about North Korean losses"'
     )
     p.add_argument("question", help="the question, or - to read one question a line from standard input")
@@ -112,6 +117,44 @@ def _ingest(store: ClaimStore, args: argparse.Namespace) -> int:
         f"{report.claims_added} new claims, {report.claims_merged} claims gained a source"
         + (f"; {problems} problems reported above" if problems else "")
     )
+    if report.texts_stored:
+        print(
+            f"{report.texts_stored} articles stored before claimbot kept article texts now have their text "
+            "stored; `claimbot reextract` can re-read them"
+        )
+    return 0
+
+
+def _reextract(store: ClaimStore, args: argparse.Namespace) -> int:
+    from bot.pipeline import reextract  # spaCy loads only for commands that parse text
+
+    r = reextract(store, dry_run=args.dry_run)
+    print(
+        f"{r.articles} articles re-read with the current extractor; claims: {r.claims_before} before, "
+        f"{r.claims_after} after ({r.kept} kept, {r.changed} of them changed; {r.new} new; "
+        f"{r.dropped} dropped)"
+    )
+    if r.articles:
+        print(
+            "Kept claims keep their ids and first-seen times; new claims are dated to when their article was "
+            "ingested, so the digest does not send old news again."
+        )
+    if r.without_text:
+        print(
+            f"{r.without_text} articles have no stored text (ingested by a claimbot older than article "
+            "storage); their claims were left as they are. To re-read them, ingest their source files again "
+            "(`claimbot ingest FILE_OR_DIR`: only their texts are stored, no claim changes), then run "
+            "`claimbot reextract` again."
+        )
+    if r.unfinished:
+        print(
+            f"{len(r.unfinished)} stored articles were not re-read because their ingest did not finish "
+            f"({', '.join(r.unfinished[:5])}{', ...' if len(r.unfinished) > 5 else ''}); ingest them again."
+        )
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+    elif r.articles and not r.written:
+        print("Nothing changed; the store was not rewritten.")
     return 0
 
 
@@ -152,7 +195,15 @@ def _stats(store: ClaimStore, args: argparse.Namespace) -> int:
     print(f"store: {store.path}")
     print(f"claims: {len(claims)} ({sources} sources, {sum(bool(c.figures) for c in claims)} with figures)")
     print(f"speakers: {counts.get('speakers', 0)}")
-    print(f"articles: {counts.get('documents', 0)}")
+    articles = counts.get("documents", 0)
+    seen = store.seen_documents()
+    texts = sum(seen.get(doc) == digest for doc, digest in store.article_hashes().items())
+    print(f"articles: {articles} ({texts} with stored text, in {store.articles_path})")
+    if texts < articles:
+        print(
+            f"    {articles - texts} were ingested before claimbot kept article texts: ingest their source "
+            "files again to store them, so that `claimbot reextract` can re-read them"
+        )
     return 0
 
 
@@ -294,6 +345,7 @@ COMMANDS = {
     "ingest": _ingest,
     "claims": _claims,
     "stats": _stats,
+    "reextract": _reextract,
     "ask": _ask,
     "chat": _chat,
 }

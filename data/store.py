@@ -3,6 +3,12 @@
 Writers take a file lock and work on an in-memory copy of the whole file, written back once per batch through
 AtomicJSONStorage, so an ingest run costs one file write however many claims it finds, and a second process
 sees either all of a batch or none of it. Readers need no lock: the file is only ever replaced whole.
+
+The articles' texts live apart, in a second TinyDB file beside the store (`claims.json` ->
+`claims.articles.json`), so answering questions never reads them and writing claims never rewrites them.
+It is loaded only by the batches and readers that ask for articles, under the same lock, and a batch that
+changed both writes the articles first: a crash in between leaves a stored text whose claims are missing,
+which the next ingest of that article completes, never claims whose text is missing.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar, overload
@@ -20,17 +27,37 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
 from bot.memory import gc_paused
-from bot.models import Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
+from bot.models import Article, Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
 from data.storage import AtomicJSONStorage, StoreError, Tables
 
-__all__ = ["SCHEMA", "Batch", "ClaimStore", "StoreError", "claim_from_json", "claim_to_json"]
+__all__ = [
+    "SCHEMA",
+    "Batch",
+    "ClaimStore",
+    "StoreError",
+    "StoredArticle",
+    "articles_path",
+    "claim_from_json",
+    "claim_to_json",
+]
 
-SCHEMA = 1
+
+def _schema_2(data: Tables) -> Tables:
+    """Schema 2 keeps article texts in a second file beside the store; the claims file is unchanged, and
+    the documents a schema-1 store marked as seen simply have no stored text."""
+    return data
+
+
+SCHEMA = 2
 # MIGRATIONS[n] turns a schema-n file into schema n + 1; files are migrated on load, saved by the next batch.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _schema_2}
+# The articles file first appeared with schema 2; the same numbering, its own migrations.
+ARTICLES_SINCE = 2
+ARTICLE_MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 
 CLAIMS, SPEAKERS, DOCUMENTS, META = "claims", "speakers", "documents", "_meta"
 SUBSCRIBERS, STATE = "subscribers", "state"
+ARTICLES = "articles"
 
 T = TypeVar("T")
 
@@ -199,6 +226,42 @@ def _speaker_from_json(record: Mapping[str, Any]) -> Speaker:
     )
 
 
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as the store keeps it: the text and metadata, its content hash, and when it was ingested
+    (None when unknown)."""
+
+    article: Article
+    hash: str
+    ingested: datetime | None = None
+
+
+def _article_to_json(stored: StoredArticle) -> dict[str, Any]:
+    article = stored.article
+    return {
+        "id": article.id,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": _date_out(article.published),
+        "title": article.title,
+        "hash": stored.hash,
+        "ingested": _datetime_out(stored.ingested),
+        "text": article.text,
+    }
+
+
+def _article_from_json(record: Mapping[str, Any]) -> StoredArticle:
+    article = Article(
+        id=record["id"],
+        text=record["text"],
+        outlet=record.get("outlet"),
+        url=record.get("url"),
+        published=_date_in(record.get("published")),
+        title=record.get("title"),
+    )
+    return StoredArticle(article, record["hash"], _datetime_in(record.get("ingested")))
+
+
 def _number_out(value: float | None) -> float | int | None:
     """3800.0 is written 3800: shorter files, and what a reader of the JSON expects to see."""
     if isinstance(value, float) and value.is_integer():
@@ -234,22 +297,40 @@ def _datetime_in(value: str | None) -> datetime | None:
 # --- schema -----------------------------------------------------------------------------------------------
 
 
+def articles_path(store_path: str | Path) -> Path:
+    """Where a store keeps its article texts: `claims.json` -> `claims.articles.json`, beside it."""
+    path = Path(store_path)
+    return path.with_name(f"{path.stem}.articles.json")
+
+
 def _upgrade(data: Tables | None, path: Path) -> tuple[Tables, bool]:
     """Bring a loaded file to SCHEMA; says whether it changed. A file without _meta predates it: schema 1."""
+    return _migrate(data, path, 1, MIGRATIONS)
+
+
+def _upgrade_articles(data: Tables | None, path: Path) -> tuple[Tables, bool]:
+    """The same for the articles file, which began at schema ARTICLES_SINCE."""
+    return _migrate(data, path, ARTICLES_SINCE, ARTICLE_MIGRATIONS)
+
+
+def _migrate(
+    data: Tables | None, path: Path, first: int, migrations: Mapping[int, Callable[[Tables], Tables]]
+) -> tuple[Tables, bool]:
     if data is None:
         return {}, False
     rows = list(data.get(META, {}).values())
-    version = rows[0].get("schema") if rows else 1
-    if type(version) is not int or version < 1:
+    version = rows[0].get("schema") if rows else first
+    if type(version) is not int or version < first:
         raise StoreError(f"{path}: schema version {version!r} in table {META!r} is not understood")
     if version > SCHEMA:
         raise StoreError(
             f"{path} has store schema {version}, newer than this claimbot understands ({SCHEMA}); "
-            "upgrade claimbot. The file was left untouched"
+            "upgrade claimbot (pull the newer version and reinstall it) to use this store. "
+            "The file was left untouched"
         )
     migrated = version < SCHEMA
     while version < SCHEMA:
-        data = MIGRATIONS[version](data)
+        data = migrations[version](data)
         version += 1
     return data, migrated
 
@@ -270,13 +351,56 @@ class _Pending(MemoryStorage):
         self.dirty = True
 
 
-class _View:
-    """Reads over one loaded copy of the file."""
+class _ArticleFile:
+    """The article texts beside the store, read from disk the first time they are asked for."""
 
-    def __init__(self, path: Path, pending: _Pending) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.disk = AtomicJSONStorage(path)
+        self._pending: _Pending | None = None
+        self._db: TinyDB | None = None
+        self.migrated = False
+
+    def table(self) -> Table:
+        if self._db is None:
+            data, self.migrated = _upgrade_articles(self.disk.read(), self.path)
+            pending = self._pending = _Pending(data)
+            self._db = TinyDB(storage=lambda: pending)
+        return self._db.table(ARTICLES)
+
+    def stored(self) -> list[StoredArticle]:
+        return self._build(_article_from_json)
+
+    def hashes(self) -> dict[str, str]:
+        return dict(self._build(lambda r: (r["id"], r["hash"])))
+
+    def _build(self, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
+        self.table()
+        assert self._pending is not None
+        rows = (self._pending.read() or {}).get(ARTICLES, {}).values()
+        try:
+            with gc_paused():
+                return [build(r) for r in rows]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: a record in table {ARTICLES!r} is malformed ({exc!r})") from exc
+
+    def changes(self) -> Tables | None:
+        """The tables to write back, or None when this batch did not change the texts."""
+        if self._pending is None or not (self._pending.dirty or self.migrated):
+            return None
+        tables = self._pending.read() or {}
+        tables[META] = {"1": {"schema": SCHEMA}}
+        return tables
+
+
+class _View:
+    """Reads over one loaded copy of the file (and of the articles file, once asked for)."""
+
+    def __init__(self, path: Path, pending: _Pending, articles: _ArticleFile | None = None) -> None:
         self._path = path
         self._pending = pending
         self._db = TinyDB(storage=lambda: pending)
+        self._articles = articles or _ArticleFile(articles_path(path))
         self._open = True
 
     def claims(self) -> list[Claim]:
@@ -291,6 +415,16 @@ class _View:
 
     def seen_documents(self) -> dict[str, str]:
         return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+
+    def articles(self) -> list[StoredArticle]:
+        """Every stored article text, in the order first stored."""
+        self._check_open()
+        return self._articles.stored()
+
+    def article_hashes(self) -> dict[str, str]:
+        """Article id -> content hash of every stored text, without building the articles."""
+        self._check_open()
+        return self._articles.hashes()
 
     def rows(self, name: str) -> list[dict[str, Any]]:
         return [dict(doc) for doc in self.table(name)]
@@ -309,9 +443,12 @@ class _View:
         return {name: len(self._db.table(name)) for name in sorted(names)}
 
     def table(self, name: str) -> Table:
+        self._check_open()
+        return self._db.table(name)
+
+    def _check_open(self) -> None:
         if not self._open:
             raise RuntimeError(f"the batch on {self._path} has ended; open a new one")
-        return self._db.table(name)
 
     def _records(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
         """Straight from the stored dicts: TinyDB's per-document copies would add a quarter to a big load."""
@@ -360,6 +497,17 @@ class Batch(_View):
         """Remember document id -> content hash, so a re-read document is skipped unless it changed."""
         _upsert(self.table(DOCUMENTS), "id", ({"id": doc, "hash": digest} for doc, digest in docs.items()))
 
+    def put_articles(self, articles: Iterable[StoredArticle]) -> None:
+        """Upsert article texts by id, into the articles file (written before the claims file)."""
+        self._check_open()
+        _upsert(self._articles.table(), "id", (_article_to_json(a) for a in articles))
+
+    def replace_claims(self, claims: Iterable[Claim]) -> None:
+        """The whole claims table, in the given order, for when every claim was rebuilt."""
+        table = self.table(CLAIMS)
+        table.truncate()
+        table.insert_multiple(_claim_record(c) for c in claims)
+
 
 def _upsert(table: Table, key: str, records: Iterable[dict[str, Any]]) -> None:
     """Two table rewrites per call, not one scan per record as TinyDB's own upsert would do."""
@@ -389,6 +537,7 @@ class ClaimStore:
 
     def __init__(self, path: str | Path, *, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
+        self.articles_path = articles_path(self.path)
         self._lock_timeout = lock_timeout
         self._batch_threads: set[int] = set()  # threads with a batch open: theirs may not nest, others wait
 
@@ -405,6 +554,13 @@ class ClaimStore:
         """Claims (built lazily) and speakers from one read of the file, so the two agree."""
         view = self._load()
         return view.claim_list(), view.speakers()
+
+    def articles(self) -> list[StoredArticle]:
+        """The stored article texts (reads only the articles file, which can be large)."""
+        return _ArticleFile(self.articles_path).stored()
+
+    def article_hashes(self) -> dict[str, str]:
+        return _ArticleFile(self.articles_path).hashes()
 
     def table_rows(self, name: str) -> list[dict[str, Any]]:
         return self._load().rows(name)
@@ -438,13 +594,20 @@ class ClaimStore:
         try:
             disk = AtomicJSONStorage(self.path)
             disk.remove_stale_temps()
+            articles = _ArticleFile(self.articles_path)
+            articles.disk.remove_stale_temps()
             data, migrated = _upgrade(disk.read(), self.path)
             pending = _Pending(data)
-            batch = Batch(self.path, pending)
+            batch = Batch(self.path, pending, articles)
             try:
                 yield batch
             finally:
                 batch._open = False
+            # texts first: a crash before the claims are written leaves texts whose claims the next ingest
+            # of those articles adds, never claims whose texts are lost
+            texts = articles.changes()
+            if texts is not None:
+                articles.disk.write(texts)
             if pending.dirty or migrated:
                 tables = pending.read() or {}
                 tables[META] = {"1": {"schema": SCHEMA}}

@@ -117,7 +117,7 @@ def test_the_file_is_compact_json_with_a_schema_marker(path: Path) -> None:
     put(path, FULL)
     raw = path.read_text(encoding="utf-8")
     data = json.loads(raw)
-    assert data["_meta"] == {"1": {"schema": 1}}
+    assert data["_meta"] == {"1": {"schema": store_module.SCHEMA}}
     assert '"value":3800,' in raw
     assert ": " not in raw.replace(FULL.statement, "")
 
@@ -289,9 +289,15 @@ def test_a_malformed_record_is_reported_with_the_file(path: Path) -> None:
     assert str(path) in str(error.value)
 
 
+NEWER = store_module.SCHEMA + 1
+
+
 @pytest.mark.parametrize(
     ("meta", "what"),
-    [({"1": {"schema": 2}}, "schema 2, newer"), ({"1": {"schema": "one"}}, "not understood")],
+    [
+        ({"1": {"schema": NEWER}}, f"schema {NEWER}, newer.*upgrade claimbot"),
+        ({"1": {"schema": "one"}}, "not understood"),
+    ],
 )
 def test_an_unknown_schema_is_refused(path: Path, meta: dict[str, Any], what: str) -> None:
     path.parent.mkdir(parents=True)
@@ -314,12 +320,12 @@ def test_an_older_schema_is_migrated_and_saved_by_the_next_batch(
             record["speaker"] = record["speaker"].upper()
         return data
 
-    monkeypatch.setattr(store_module, "SCHEMA", 2)
-    monkeypatch.setattr(store_module, "MIGRATIONS", {1: rename_speaker})
+    monkeypatch.setattr(store_module, "SCHEMA", NEWER)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {NEWER - 1: rename_speaker})
     assert ClaimStore(path).claims()[0].speaker == "ANONYMOUS"
     with ClaimStore(path).batch():
         pass
-    assert json.loads(path.read_text())["_meta"] == {"1": {"schema": 2}}
+    assert json.loads(path.read_text())["_meta"] == {"1": {"schema": NEWER}}
 
 
 @pytest.mark.parametrize("content", [None, b""], ids=["missing", "empty"])
