@@ -81,7 +81,8 @@ TITLE_WORDS = frozenset(
     economist officer colonel captain lieutenant sergeant admiral marshal speaker founder executive
     chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
     treasurer commissioner superintendent inspector coach manager minister-president state army
-    military navy air force officials official
+    military navy air force officials official lawmaker legislator mp congressman congresswoman
+    councillor councilor councilman councilwoman assemblyman assemblywoman
     """.split()
 )
 
@@ -94,7 +95,7 @@ ORG_WORDS = frozenset(
     bureau board union federation association organisation organization fund agency's network
     newspaper media outlet press times post journal news tv television radio channel agency guard
     guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
-    reuters bloomberg interfax
+    reuters bloomberg interfax body regulator watchdog
     """.split()
 )
 

@@ -69,12 +69,18 @@ class Attribution:
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of quotations (quote marks included), never crossing a paragraph break."""
+    """Character spans of quotations (quote marks included), never crossing a paragraph break. A
+    paragraph that opens a quotation and never closes it is quoted to its end: news leaves the closing
+    mark off when the quotation goes on in the next paragraph."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
+    paragraph = 0
     for i, ch in enumerate(text):
         if ch == "\n":
+            if start is not None and not text[paragraph:start].strip():
+                spans.append((start, i))
             start = None
+            paragraph = i + 1
         elif ch == '"':
             if start is None:
                 start = i
@@ -436,9 +442,42 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     """Every attributed statement in a parsed article, in reading order."""
     quotes = quote_spans(doc.text)
     found: list[Attribution] = []
+    last: Attribution | None = None
     for unit in _units(doc, quotes):
-        found.extend(_unit_attributions(unit, quotes))
+        here = list(_unit_attributions(unit, quotes))
+        if here:
+            found.extend(here)
+            last = here[-1]
+            continue
+        quoted = _only_quotation(unit, quotes)
+        if last is not None and quoted is not None:
+            # '"A," she said. "B."' and a quoted paragraph after an attributed one: the same speaker
+            last = Attribution(
+                last.speaker, QUOTE_GOES_ON, (unit.start_char, unit.end_char), quoted, unit.start_char,
+                last.relayed_by, True, (), continues=True,
+            )  # fmt: skip
+            found.append(last)
+        else:
+            last = None
     return found
+
+
+#: The verb of an attribution that only carries on the quotation before it.
+QUOTE_GOES_ON = "quote"
+
+
+def _only_quotation(unit: Span, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """What a sentence or paragraph quotes when it is nothing but a quotation, else None."""
+    text = unit.doc.text
+    inside = [(qs, qe) for qs, qe in quotes if unit.start_char <= qs and qe <= unit.end_char + 1]
+    if not inside:
+        return None
+    start, end = inside[0][0], inside[-1][1]
+    outside = text[unit.start_char : start] + text[end : unit.end_char]
+    if re.search(r"\w", outside) or not _has_substance(unit.doc, (start + 1, end - 1)):
+        return None
+    close = end - 1 if text[end - 1 : end] in '"\u201d' else end
+    return start + 1, close
 
 
 def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[Attribution]:

@@ -67,7 +67,11 @@ class Cast:
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG"):
                 kind = PERSON if ent.label_ == "PERSON" else ORGANISATION
-                self.mentions.append((ent.start_char, Name(ent.text, kind, head=ent[-1].lower_), False))
+                words = list(ent)
+                while len(words) > 1 and words[0].lower_ in TITLE_WORDS:  # "Lawmaker Jane Doe"
+                    words = words[1:]
+                text = doc[words[0].i : ent.end].text
+                self.mentions.append((words[0].idx, Name(text, kind, head=ent[-1].lower_), False))
         self.mentions.sort(key=lambda m: m[0])
         self.places = {ent.text for ent in doc.ents if ent.label_ in ("GPE", "LOC", "NORP")}
         self.acronyms = acronyms(doc)
@@ -173,14 +177,14 @@ class Cast:
                 return name
         if group is not ORGANISATION_CLASSES[1]:
             return None
-        # "Acme delivered 500 cars, the carmaker said": a one-word name the tagger could not type is the
-        # company the sentence describes
+        # "Acme delivered 500 cars, the carmaker said": a one-word name the tagger took for no person
+        # is the company the sentence describes
         sentence = self.doc.char_span(before, before + 1, alignment_mode="expand")
         start = sentence.sent.start_char if sentence is not None else 0
-        for at, name, _ in reversed(self.mentions):
+        for at, name, subject in reversed(self.mentions):
             span = self.doc.char_span(at, at + len(name.text), alignment_mode="expand")
-            untyped = span is not None and span[0].ent_type_ != "PERSON" and name.text not in self.places
-            if start <= at < before and name.kind == PERSON and " " not in name.text and untyped:
+            company_like = span is not None and span[0].ent_type_ != "PERSON" and span[0].pos_ == "PROPN"
+            if start <= at < before and subject and " " not in name.text and company_like:
                 return Name(name.text, ORGANISATION, head=name.head)
         return None
 
@@ -220,7 +224,11 @@ class Cast:
                     or self._recent_speaker((ORGANISATION,), before)
                     or self._salient_organisation(before)
                 )
-            if found is None and ref.fallback_kind is not None and len(wanted) > 1 and not person:
+            standalone = not person and ref.head not in COMPANY_WORDS
+            standalone = standalone and (
+                len(wanted) > 1 or ref.head in INSTITUTIONS or ref.head.endswith("s")
+            )
+            if found is None and ref.fallback_kind is not None and standalone:
                 found = Name(description, ref.fallback_kind, head=ref.head)
         if found is None:
             return None
@@ -257,6 +265,9 @@ DESCRIBED_ORGANISATIONS = COMPANY_WORDS | frozenset(
     """.split()
 )
 
+
+#: Speakers news names by their institution alone, with no one named before: "the police said".
+INSTITUTIONS = frozenset("police army military government navy coastguard prosecution judiciary".split())
 
 #: Organisations of one kind, so a description finds a name of its kind.
 ORGANISATION_CLASSES = (

@@ -12,10 +12,10 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from bot.extract.attribution import Attribution, find_attributions
+from bot.extract.attribution import QUOTE_GOES_ON, Attribution, find_attributions
 from bot.extract.cast import Cast, Member, surname_match
 from bot.extract.dates import find_dates, infer_published
-from bot.extract.figures import parse_figures
+from bot.extract.figures import parse_figures, uses_decimal_commas
 from bot.extract.speakers import (
     ANONYMOUS,
     ORGANISATION,
@@ -155,6 +155,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     claims: list[Claim] = []
     anchor: date | None = None  # the day the story last named, for "hours later", "two days later"
     previous: tuple[Member, int] | None = None  # the last claim's speaker and where that claim ended
+    att_end = -1  # where the last attribution that became a claim ended
+    last_content, last_unit_end = "", -1  # what the last claim quoted, for a quotation that goes on
+    decimal_comma = uses_decimal_commas(article.text)
     for att in find_attributions(doc):
         said_on, vague = _said_on(doc, att, published)
         frame = _frame_text(doc, att)
@@ -163,10 +166,15 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             vague = said_on is None and names_no_day(frame)
         name = att.speaker
         carried: date | None = None
-        if name.is_reference:
+        if att.verb == QUOTE_GOES_ON:
+            if previous is None or previous[1] != att_end:
+                continue  # the quotation it carries on was nobody's
+            name = previous[0].name
+        elif name.is_reference:
             # a description may point back within its sentence ("Shares of X rose after the carmaker said")
             antecedent = context.resolve(name, att.unit[0] if name.head in PRONOUNS else att.verb_at)
             if antecedent is None:
+                att_end = -1
                 continue  # a pronoun we cannot resolve is never stored as a speaker
             carried = antecedent.said_on
             name = antecedent.name
@@ -183,14 +191,29 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
         known.last_end = att.unit[1]
         previous = (known, att.unit[1])
+        att_end = att.unit[1]
         if said_on is not None:
             anchor = said_on
             known.occasions.update(dict.fromkeys(occasions, said_on))
         relayed_by = _relay(context, att)
         content = doc.text[att.content[0] : att.content[1]]
+        if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_unit_end : att.unit[0]]:
+            # '"A," she said. "B."': one quotation, one claim
+            last_content = f"{last_content} {content}"
+            statement = _statement(last_content)
+            claims[-1] = replace(
+                claims[-1],
+                id=claim_id(claims[-1].speaker, statement),
+                statement=statement,
+                figures=tuple(parse_figures(last_content, decimal_comma=decimal_comma)),
+                topic=topic_of(statement),
+            )
+            last_unit_end = att.unit[1]
+            continue
+        last_content, last_unit_end = content, att.unit[1]
         sentence = re.sub(r"\s+", " ", doc.text[att.unit[0] : att.unit[1]]).strip()
         statement = _statement(content)
-        figures = tuple(parse_figures(content))
+        figures = tuple(parse_figures(content, decimal_comma=decimal_comma))
         source = Source(
             document=article.id,
             sentence=sentence,

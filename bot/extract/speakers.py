@@ -206,12 +206,12 @@ def name_of(head: Token) -> Name | None:
         run = person or _propn_run(tokens, head)
         run, stripped = _strip_titles(run)
         titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
-        if not run:
-            return None
+        if not run or all(t.lower_ in TITLE_WORDS and t.lower_ not in ORG_WORDS for t in run):
+            return None  # "Minister said": a title names no one
         # a title before the name ("Chancellor Olaf Scholz") makes it a person, whatever the tagger thought
-        titled = any(t in TITLE_WORDS for t in stripped) and len(run) <= 3
+        titled = any(t in TITLE_WORDS for t in stripped) and len(span_text(run).split()) <= 3
         is_org = head.ent_type_ in ("ORG", "NORP", "GPE", "FAC") and not person and not titled
-        is_org = is_org or any(t.lower_ in ORG_WORDS for t in run) or len(run) > 3
+        is_org = is_org or any(t.lower_ in ORG_WORDS for t in run) or len(span_text(run).split()) > 3
         if is_org:
             text = _org_text(tokens)
             return Name(text, ORGANISATION, titles_all, head.lower_)

@@ -1,0 +1,135 @@
+"""The article's cast, table-driven: who each claim's speaker is once the whole article is read.
+
+Every text here is invented for the test. Each row: article text -> the speakers of its claims in order
+(an empty list: no claim at all, because no one fits).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from bot.extract.cast import acronyms
+from bot.extract.claims import extract_claims
+from bot.extract.datelines import mask_datelines
+from bot.models import Article
+
+SPEAKERS = [
+    # --- positive: references find the member they point back to -------------------------------------
+    # "it" is the organisation that spoke just before, never a person or a counted crowd
+    (
+        "The water board said on Monday that 40 wells were dry. It added that one pumping station had "
+        "failed.",
+        ["water board", "water board"],
+    ),
+    # a description with a title word finds the person holding that title in the organisation named
+    (
+        "Bank Chair Mira Olsen told reporters the rate would stay at 3%. The bank chief said growth would "
+        "slow to 1.1%.",
+        ["Mira Olsen", "Mira Olsen"],
+    ),
+    # an abbreviated title is the same title: "Brig. Gen." and "the general"
+    (
+        "Army spokesman Brig. Gen. Tomas Valdi said 16 soldiers were hurt. The general said more troops "
+        "would arrive.",
+        ["Tomas Valdi", "Tomas Valdi"],
+    ),
+    # a role description in "according to" finds the person who just spoke
+    (
+        'Deputy Karin Holm said after the closed session: "The agency counted 300 cases." According to '
+        "the lawmaker, the agency blamed the dry weather.",
+        ["Karin Holm", "Karin Holm"],
+    ),
+    # a company description finds a one-word company name the tagger could not type
+    (
+        "Veltrona shipped 81,500 scooters in 2025, the scooter maker said on Friday.",
+        ["Veltrona"],
+    ),
+    # a governing body is the organisation the article is about
+    (
+        "The Rowing Federation said on Tuesday that prize money would rise to $4 million. According to the "
+        "governing body, $1 million will go to junior crews.",
+        ["Rowing Federation", "Rowing Federation"],
+    ),
+    # an acronym introduced in brackets joins its full name
+    (
+        "The Bureau of Coastal Safety (BCS) said 12 beaches were closed. BCS said two more would close on "
+        "Sunday.",
+        ["Bureau of Coastal Safety", "Bureau of Coastal Safety"],
+    ),
+    # a surname alone is the person named in full, also when a hyphenated given name follows the family name
+    (
+        "Lawmaker Park Ji-hoon said 50 officials had resigned. Park said the inquiry would go on.",
+        ["Park Ji-hoon", "Park Ji-hoon"],
+    ),
+    # --- negative: no one fits, so there is no claim ----------------------------------------------------
+    # a negated subject says no one spoke
+    ("Neither the army nor the rebels have confirmed the 200 deaths.", []),
+    ("No official said how many people had left the city.", []),
+    # a bare role with no one in the cast is no speaker
+    ("Minister said the plan would cost $3 billion.", []),
+    ("The lawmaker said 14 bridges were unsafe.", []),
+    # a counted crowd is the subject of a figure, not a source
+    ("Some 2,000 residents reported that their homes were flooded.", []),
+    # a pronoun with no one before it is no speaker
+    ("She said the strike would last 12 days.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "speakers"), SPEAKERS)
+def test_speakers_come_from_the_cast(nlp: Language, text: str, speakers: list[str]) -> None:
+    claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    assert [c.speaker for c in claims] == speakers, [(c.speaker, c.statement) for c in claims]
+
+
+def test_acronym_becomes_an_alias_of_the_full_name(nlp: Language) -> None:
+    text = "The Office for Rail Standards (ORS) said 9 lines were late. ORS said the fault was fixed."
+    _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    assert [(s.name, "ORS" in s.aliases) for s in speakers] == [("Office for Rail Standards", True)]
+
+
+ACRONYMS = [
+    ("The Agency for Clean Water (ACW) said so.", {"ACW": "Agency for Clean Water"}),
+    (
+        "The Centers for Soil Health and Prevention (CSH) said so.",
+        {"CSH": "Centers for Soil Health and Prevention"},
+    ),
+    ("The team's analysts (Reuters) said so.", {}),  # an outlet in brackets abbreviates nothing
+    ("He was paid 40 euros (EUR) for it.", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ACRONYMS)
+def test_acronyms(nlp: Language, text: str, expected: dict[str, str]) -> None:
+    assert acronyms(nlp(text)) == expected
+
+
+DATELINES = [
+    ("OSLO — The council said 5 ferries were late.", "The council said 5 ferries were late."),
+    ("PORTO/LISBON (Reuters) - The port said", "The port said"),
+    ("CAIRO, Aug 14 (AP) — Officials said", "Officials said"),
+    ("Lima (AFP) - The ministry said", "The ministry said"),
+    ("Intro line\n\nBERLIN — The union said", "Intro line\n\nThe union said"),
+    # not datelines: an ordinary sentence, a dash inside a sentence, a two-letter agency alone
+    ("The U.S. - China talks resumed.", "The U.S. - China talks resumed."),
+    ("Roads A-3 and A-7 - closed.", "Roads A-3 and A-7 - closed."),
+    ("AP — the wire", "AP — the wire"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DATELINES)
+def test_datelines_are_blanked_keeping_offsets(text: str, expected: str) -> None:
+    masked = mask_datelines(text)
+    assert len(masked) == len(text)
+    assert " ".join(masked.split()) == " ".join(expected.split())
+
+
+def test_a_dateline_is_neither_speaker_nor_statement(nlp: Language) -> None:
+    text = "HARBOUR CITY — At least 30 boats sank in the storm, the coast guard said on Sunday."
+    claims, _ = extract_claims(
+        Article(id="t", text=text, published=date(2025, 6, 6)), nlp(mask_datelines(text))
+    )
+    assert [c.speaker for c in claims] == ["coast guard"]
+    assert claims[0].statement.startswith("At least 30 boats")
