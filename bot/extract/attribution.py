@@ -21,7 +21,7 @@ SPEECH_LEMMAS = REPORTING_VERBS | {"told", "says"}
 
 #: Verbs that are speech only with a clause, a quotation or a complement after them: "signalled it would
 #: cut", "called the result 'disappointing'", "called on voters to ...", "maintained that ...".
-CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal".split())
+CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal add".split())
 
 #: Audiences that relay nothing: "told reporters".
 GENERIC_AUDIENCE = frozenset(
@@ -277,7 +277,9 @@ def _content(
     """Character span of what was said, and whether it is a direct quotation."""
     doc = unit.doc
     unit_quotes = [(qs, qe) for qs, qe in quotes if unit.start_char <= qs and qe <= unit.end_char]
-    if verb.lemma_ in APPEALS:
+    if verb.lemma_ in APPEALS or (
+        verb.lemma_ == "tell" and any(c.dep_ == "xcomp" for c in verb.children)
+    ):  # "urged residents to stay home", "told people to stay vigilant"
         return _appeal(doc, verb)
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and not _adverbial(c)), None)
     if clause is not None and clause.i < verb.i:
@@ -323,6 +325,8 @@ def _content(
         start, end = joined[0][0] + 1, joined[-1][1] - 1
         if _has_substance(doc, (start, end)):
             return (start, end), True
+    if has_object and verb.lemma_ not in ("say", "tell"):
+        return _with_object(doc, verb), False
     subj_left = subject.left_edge.i if isinstance(subject, Token) else (subject.start if subject else verb.i)
     if subj_left > unit.start + 2 and verb.i > subj_left and not has_object:
         # "..., X said in a statement": what precedes the attribution
@@ -363,12 +367,28 @@ def _appeal(doc: Doc, verb: Token) -> tuple[tuple[int, int], bool] | None:
     if not act:
         return None
     end = max(t.i for c in act for t in c.subtree)
-    start = verb.i + 1
-    while start <= end and doc[start].lower_ in ("on", "for", "upon"):
-        start += 1
-    if start > end:
-        return None
-    return _strip_content(doc, doc[start].idx, doc[end].idx + len(doc[end].text)), False
+    return _strip_content(doc, verb.idx, doc[end].idx + len(doc[end].text)), False
+
+
+def _is_time(tok: Token) -> bool:
+    """An adverbial of time hung on the verb: "on Thursday", "last week", "late on Wednesday"."""
+    return tok.dep_ in ("prep", "npadvmod", "advmod", "pobj") and any(
+        t.ent_type_ in ("DATE", "TIME") for t in tok.subtree
+    )
+
+
+def _with_object(doc: Doc, verb: Token) -> tuple[int, int]:
+    """ "confirmed 19 deaths", "called the losses significant", "put the toll at 40": what was said reads
+    whole with its verb, and stops before the verb's own adverbials of time, which belong to the frame."""
+    parts = [
+        c
+        for c in verb.children
+        if c.i > verb.i and c.dep_ not in ("punct", "cc", "conj", "advcl") and not _is_time(c)
+    ]
+    if not parts:
+        return _strip_content(doc, verb.idx, verb.idx + len(verb.text))
+    end = max(t.i for c in parts for t in c.subtree)
+    return _strip_content(doc, verb.idx, doc[end].idx + len(doc[end].text))
 
 
 def _after_preamble(clause: Token, toks: list[Token]) -> list[Token]:
@@ -412,8 +432,13 @@ def _is_speech(tok: Token) -> bool:
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
-    if lemma == "put":
-        return any(c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATE_OBJECTS for c in tok.children)
+    if lemma == "put":  # "put the toll at 40", "put the losses at about 4,000", "put them 'in the dozens'"
+        return any(
+            (c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATE_OBJECTS)
+            or (c.dep_ == "prep" and c.lower_ == "at" and any(t.like_num for t in c.subtree))
+            or (c.dep_ in ("dobj", "oprd", "ccomp") and c.is_punct is False and c.lower_ in ("them", "it"))
+            for c in tok.children
+        ) and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in ("in", "on", "off", "up", "out"))
     if lemma in CLAUSE_ONLY:
         return any(
             c.dep_ in ("ccomp", "oprd", "xcomp", "parataxis")

@@ -71,8 +71,19 @@ class Cast:
                 while len(words) > 1 and words[0].lower_ in TITLE_WORDS:  # "Lawmaker Jane Doe"
                     words = words[1:]
                 text = doc[words[0].i : ent.end].text
-                self.mentions.append((words[0].idx, Name(text, kind, head=ent[-1].lower_), False))
+                titles = _titles_before(doc, words[0].i) if kind == PERSON else ()
+                self.mentions.append((words[0].idx, Name(text, kind, titles, ent[-1].lower_), False))
         self.mentions.sort(key=lambda m: m[0])
+        # people who share a surname ("Mayor Eric Adams", "Speaker Adrienne Adams"): told apart by title
+        people: dict[str, set[Name]] = {}
+        for _, name, _ in self.mentions:
+            if name.kind == PERSON and len(name.text.split()) > 1:
+                people.setdefault(name.text.split()[-1].lower(), set()).add(name)
+        self.namesakes = {
+            surname: sorted(names, key=lambda n: n.text)
+            for surname, names in people.items()
+            if len({n.text for n in names}) > 1
+        }
         self.places = {ent.text for ent in doc.ents if ent.label_ in ("GPE", "LOC", "NORP")}
         self.acronyms = acronyms(doc)
 
@@ -83,8 +94,25 @@ class Cast:
             return name
         return Name(full, ORGANISATION, name.titles, full.split()[-1].lower(), role=name.role)
 
+    def _namesake(self, name: Name) -> Name | None:
+        """Which of several people sharing a surname a lone surname means: the one whose title it bears
+        ("Speaker Adams"), else None."""
+        if name.kind != PERSON or " " in name.text:
+            return None
+        options = self.namesakes.get(name.text.lower(), [])
+        titled = [n for n in options if {_title(t) for t in n.titles} & {_title(t) for t in name.titles}]
+        return titled[0] if len({n.text for n in titled}) == 1 else None
+
     def find(self, name: Name) -> Member | None:
         name = self.expand(name)
+        surname = name.text.split()[-1].lower() if name.kind == PERSON and name.text else ""
+        if surname in self.namesakes:
+            # among namesakes only the same full name, or a surname bearing the same title, is the same
+            name = self._namesake(name) or name
+            for known in reversed(self.known):
+                if known.name.text == name.text or name.text in known.aliases:
+                    return known
+            return None
         for known in reversed(self.known):
             if same_speaker(known.name.text, known.name.kind, name.text, name.kind) or (
                 surname_match(known.name.text, name.text)
@@ -95,6 +123,9 @@ class Cast:
     def note(self, name: Name, said_on: date | None, *, speaking: bool = True) -> Member:
         written = name.text
         name = self.expand(name)
+        full = self._namesake(name)
+        if full is not None:
+            name = Name(full.text, PERSON, name.titles + full.titles, full.head, role=name.role)
         known = self.find(name)
         if known is None:
             known = Member(name, said_on, set(name.titles), {name.text, written})
@@ -329,6 +360,16 @@ def acronyms(doc: Doc) -> dict[str, str]:
                 if short not in found and _abbreviates(short, full):
                     found[short] = full
     return found
+
+
+def _titles_before(doc: Doc, start: int) -> tuple[str, ...]:
+    """The title words written right before a name: "Council Speaker Adrienne Adams" -> council, speaker."""
+    titles: list[str] = []
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in TITLE_WORDS:
+        titles.insert(0, doc[i].lower_)
+        i -= 1
+    return tuple(titles)
 
 
 def _title(word: str) -> str:

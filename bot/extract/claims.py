@@ -274,6 +274,9 @@ def _canonical_within_article(claims: list[Claim], context: Cast) -> tuple[list[
     renamed: dict[str, str] = {}
     out = []
     for claim in claims:
+        if claim.speaker.split()[-1].lower() in context.namesakes:
+            out.append(claim)  # told apart by title as the claims were read; no surname guessing here
+            continue
         for name in people:
             if name.text != claim.speaker and (
                 surname_match(name.text, claim.speaker)
