@@ -153,8 +153,21 @@ UNMERGED = pytest.mark.xfail(
     "day share too few words for the 0.6 overlap threshold, so they stay two claims",
 )
 KNOWN_UNMERGED = {"smp04-c4"}
+# a description never joins a name across articles (issue 8, the speaker registry): the bulletin only says
+# "the election commission", and which commission that is only its own article could tell
+DESCRIBED = pytest.mark.xfail(
+    strict=True,
+    reason="bot/merge.py: smp10 calls the speaker only 'the election commission'; a description joins no "
+    "other article's named speaker, so it stays apart from the Central Election Commission of smp09",
+)
+KNOWN_DESCRIBED = {"smp10-c1"}
 SAME_AS = [
-    pytest.param(g["id"], g["same_as"], id=g["id"], marks=[UNMERGED] if g["id"] in KNOWN_UNMERGED else [])
+    pytest.param(
+        g["id"],
+        g["same_as"],
+        id=g["id"],
+        marks=[UNMERGED] if g["id"] in KNOWN_UNMERGED else [DESCRIBED] if g["id"] in KNOWN_DESCRIBED else [],
+    )
     for g in GOLD
     if g.get("same_as")
 ]

@@ -46,12 +46,18 @@ def test_different_speakers(a: str, b: str, kind: str) -> None:
 
 
 def test_registry_keeps_every_alias_and_the_fullest_name() -> None:
-    registry, canonical = merge_speakers([], [Speaker("Zelenskiy", PERSON, ("Zelenskiy",))])
+    """Full-name spellings join across articles; a surname alone joins only with the title its article
+    gives it, and a one-word name the parser took for an organisation does not make the person one."""
+    registry, canonical = merge_speakers([], [Speaker("Zelenskiy", PERSON, ("Zelenskiy",), ("president",))])
     registry, canonical = merge_speakers(
-        registry, [Speaker("Volodymyr Zelensky", PERSON, ("Volodymyr Zelensky",))]
+        registry, [Speaker("Volodymyr Zelensky", PERSON, ("Volodymyr Zelensky",), ("president",))]
     )
-    registry, canonical = merge_speakers(registry, [Speaker("Zelenskyy", ORGANISATION, ("Zelenskyy",))])
+    assert canonical["Zelenskiy"] == "Volodymyr Zelensky"  # the stored name grew: its claims follow
+    registry, canonical = merge_speakers(
+        registry, [Speaker("Volodymyr Zelenskyy", ORGANISATION, ("Volodymyr Zelenskyy",))]
+    )
     assert len(registry) == 1
     assert registry[0].name == "Volodymyr Zelensky"
-    assert set(registry[0].aliases) == {"Zelenskiy", "Volodymyr Zelensky", "Zelenskyy"}
-    assert canonical["Zelenskyy"] == "Volodymyr Zelensky"
+    assert registry[0].kind == PERSON
+    assert set(registry[0].aliases) == {"Zelenskiy", "Volodymyr Zelensky", "Volodymyr Zelenskyy"}
+    assert canonical["Volodymyr Zelenskyy"] == "Volodymyr Zelensky"

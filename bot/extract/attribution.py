@@ -119,7 +119,8 @@ def _in_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
 
 def _subject(verb: Token) -> Token | None:
     for child in verb.children:
-        if child.dep_ in ("nsubj", "expl") and child.lower_ not in ("that", "which", "who", "it"):
+        relative = child.lower_ in ("that", "which", "who", "it") and child.pos_ != "PROPN"  # not "the WHO"
+        if child.dep_ in ("nsubj", "expl") and not relative:
             return child
         if child.dep_ == "nsubj" and child.lower_ == "it":
             return child
@@ -257,6 +258,10 @@ def _strip_content(doc: Doc, start: int, end: int) -> tuple[int, int]:
             changed = True
         if text[start : start + 5].lower() == "that ":
             start += 5
+            changed = True
+        dangling = re.search(r"\s(?:and|but|or|while|whereas|as)$", text[start:end], re.IGNORECASE)
+        if dangling:  # "... were in the dark and [Tampa Electric said ...]": the joint goes with the cut
+            end = start + dangling.start()
             changed = True
     segment = text[start:end]
     if segment.count('"') % 2 == 1:
@@ -450,8 +455,10 @@ def _is_speech(tok: Token) -> bool:
 
 def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
     verbs = []
+    quoted = any(unit.start_char <= qs and qe <= unit.end_char for qs, qe in quotes)
     for tok in unit:
-        if not _is_speech(tok):
+        # '"We are ready," she added.': a clause-only verb beside a quotation has its clause
+        if not _is_speech(tok) and not (quoted and tok.lemma_ in CLAUSE_ONLY and tok.lemma_ != "call"):
             continue
         if tok.dep_ in ("amod", "acl", "relcl") or _in_quote(tok, quotes):
             continue
@@ -499,7 +506,7 @@ def _only_quotation(unit: Span, quotes: list[tuple[int, int]]) -> tuple[int, int
         return None
     start, end = inside[0][0], inside[-1][1]
     outside = text[unit.start_char : start] + text[end : unit.end_char]
-    if re.search(r"\w", outside) or not _has_substance(unit.doc, (start + 1, end - 1)):
+    if re.search(r"\w", outside):
         return None
     close = end - 1 if text[end - 1 : end] in '"\u201d' else end
     return start + 1, close

@@ -26,8 +26,8 @@ from bot.extract.speakers import (
     better_name,
     same_speaker,
 )
-from bot.extract.timeline import SPAN_MENTION, moves_time, names_no_day, relative_day
-from bot.models import Article, Claim, Source, Speaker
+from bot.extract.timeline import SPAN_MENTION, event_day, event_days, moves_time, names_no_day, relative_day
+from bot.models import Article, Claim, Figure, Source, Speaker
 from bot.vocabulary import topic_of
 
 
@@ -52,10 +52,13 @@ def _statement(text: str) -> str:
 SPEAKING_DAY = frozenset({"today", "tonight", "this morning", "this evening"})
 
 
-def _said_on(doc: Doc, att: Attribution, published: date | None) -> tuple[date | None, bool]:
+def _said_on(
+    doc: Doc, att: Attribution, published: date | None, events: dict[str, date]
+) -> tuple[date | None, bool]:
     """The date in the attribution itself ("said on Jan. 4"), not one inside what was said; failing that,
-    the day a quotation calls "today" (with an editor's "[January 4]" beside it, if any). The flag says
-    the attribution names a time that is no day ("last week"), so the day is not knowable."""
+    the day of the event it follows ("after the vote"); failing that, the day a quotation calls "today"
+    (with an editor's "[January 4]" beside it, if any). The flag says the attribution names a time that
+    is no day ("last week"), so the day is not knowable."""
     start, end = att.unit
     mentions = find_dates(doc.text[start:end], published)
     best: tuple[int, date | None] | None = None
@@ -68,8 +71,9 @@ def _said_on(doc: Doc, att: Attribution, published: date | None) -> tuple[date |
             best = (distance, None if SPAN_MENTION.search(mention.text) else mention.value)
     if best:
         return best[1], best[1] is None
-    if not att.quoted:
-        return None, False
+    after_event = event_day(_frame_text(doc, att), events)
+    if after_event is not None or not att.quoted:
+        return after_event, False
     for i, mention in enumerate(mentions):
         at = start + mention.start
         if att.content[0] <= at < att.content[1] and mention.text.lower() in SPEAKING_DAY:
@@ -158,8 +162,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     att_end = -1  # where the last attribution that became a claim ended
     last_content, last_unit_end = "", -1  # what the last claim quoted, for a quotation that goes on
     decimal_comma = uses_decimal_commas(article.text)
+    events = event_days(doc, published)
     for att in find_attributions(doc):
-        said_on, vague = _said_on(doc, att, published)
+        said_on, vague = _said_on(doc, att, published, events)
         frame = _frame_text(doc, att)
         if said_on is None and not vague:
             said_on = relative_day(frame, anchor)
@@ -186,8 +191,15 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             said_on = next((earlier.occasions[o] for o in occasions if o in earlier.occasions), None)
             if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
+        relayed_by = _relay(context, att)
+        content = doc.text[att.content[0] : att.content[1]]
         if undated and said_on is None:
-            said_on = carried or _day_of_those_spoken_for(doc, name, att, context, previous)
+            said_on = (
+                carried
+                or _relay_day(context, relayed_by)
+                or _day_of_same_figures(claims, parse_figures(content, decimal_comma=decimal_comma))
+                or _day_of_those_spoken_for(doc, name, att, context, previous)
+            )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
         known.last_end = att.unit[1]
         previous = (known, att.unit[1])
@@ -195,8 +207,6 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         if said_on is not None:
             anchor = said_on
             known.occasions.update(dict.fromkeys(occasions, said_on))
-        relayed_by = _relay(context, att)
-        content = doc.text[att.content[0] : att.content[1]]
         if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_unit_end : att.unit[0]]:
             # '"A," she said. "B."': one quotation, one claim
             last_content = f"{last_content} {content}"
@@ -242,6 +252,25 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             aliases = tuple(sorted(known.aliases | {canonical}))
             speakers.append(Speaker(canonical, known.name.kind, aliases, tuple(sorted(known.roles))))
     return claims, speakers
+
+
+def _relay_day(context: Cast, relayed_by: str | None) -> date | None:
+    """A statement passed on by someone whose own statement the article dated shares that day: "Citing
+    the agency, the lawmaker said ..." after "the agency told lawmakers on Monday"."""
+    if not relayed_by:
+        return None
+    member = context.find(Name(relayed_by, ORGANISATION))
+    return member.said_on if member is not None else None
+
+
+def _day_of_same_figures(claims: list[Claim], figures: list[Figure]) -> date | None:
+    """A statement repeating the figures of one the article dated before is that statement: news leads
+    with a paraphrase and quotes the words below it."""
+    numbers = {n for f in figures for n in f.numbers() if n > 10}
+    for claim in reversed(claims):
+        if claim.said_on is not None and numbers & {n for f in claim.figures for n in f.numbers()}:
+            return claim.said_on
+    return None
 
 
 def _relay(context: Cast, att: Attribution) -> str | None:

@@ -81,7 +81,8 @@ def _propn_run(tokens: list[Token], head: Token) -> list[Token]:
     start = end
     while start > 0:
         prev = tokens[start - 1]
-        if prev.pos_ == "PROPN" or (prev.text == "-" and start > 1 and tokens[start - 2].pos_ == "PROPN"):
+        joined = prev.text in ("-", "&") and start > 1 and tokens[start - 2].pos_ == "PROPN"
+        if prev.pos_ == "PROPN" or joined:  # "Florida Power & Light", "Rolls-Royce"
             start -= 1
             continue
         break
@@ -136,6 +137,13 @@ def _np_tokens(head: Token) -> list[Token]:
                 objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
                 if objs:
                     end = max(t.i for t in objs[0].subtree)
+            # ... and through "&" inside one name: "Florida Power & Light"
+            if child.dep_ == "cc" and child.text == "&" and child.i == end + 1:
+                joined = [
+                    c for c in head.children if c.dep_ == "conj" and c.pos_ == "PROPN" and c.i > child.i
+                ]
+                if joined:
+                    end = joined[0].i
     doc = head.doc
     return [doc[i] for i in range(start, end + 1)]
 
@@ -158,6 +166,10 @@ def _np_left(head: Token) -> int:
         ):
             left = min(left, child.left_edge.i)
     return left
+
+
+def _untyped_name_word(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON") and tok.lower_ not in TITLE_WORDS
 
 
 def _person_in(tokens: list[Token]) -> list[Token]:
@@ -203,6 +215,11 @@ def name_of(head: Token) -> Name | None:
     words = [t.lower_ for t in tokens]
     if head.pos_ == "PROPN":
         person = _person_in(tokens)
+        if person and person[0] in tokens:  # the tagger may leave a first name out: "Per Olsen"
+            first = tokens.index(person[0])
+            while first > 0 and _untyped_name_word(tokens[first - 1]):
+                first -= 1
+                person = [tokens[first], *person]
         run = person or _propn_run(tokens, head)
         run, stripped = _strip_titles(run)
         titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
@@ -212,6 +229,7 @@ def name_of(head: Token) -> Name | None:
         titled = any(t in TITLE_WORDS for t in stripped) and len(span_text(run).split()) <= 3
         is_org = head.ent_type_ in ("ORG", "NORP", "GPE", "FAC") and not person and not titled
         is_org = is_org or any(t.lower_ in ORG_WORDS for t in run) or len(span_text(run).split()) > 3
+        is_org = is_org or (len(run) == 1 and run[0].text.isupper() and len(run[0].text) > 1)  # "WHO", "FIFA"
         if is_org:
             text = _org_text(tokens)
             return Name(text, ORGANISATION, titles_all, head.lower_)

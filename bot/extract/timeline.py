@@ -12,6 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from spacy.tokens import Doc
+
+from bot.extract.dates import find_dates
+
 _NUMBER = r"(?P<n>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _WORDS |= {"eight": 8, "nine": 9, "ten": 10}
@@ -86,3 +90,34 @@ def names_no_day(frame: str) -> bool:
 def moves_time(sentence: str) -> bool:
     """Whether a sentence opens on another time, so what follows is not the occasion before it."""
     return bool(TIME_SHIFT.match(sentence))
+
+
+#: An occasion named by the event it followed: "said in a statement after the vote".
+EVENT_REFERENCE = re.compile(
+    r"\b(?:after|following|before|ahead of|at|during)\s+(?:the|this|that)\s+(\w+)", re.I
+)
+
+
+def event_days(doc: Doc, published: date | None) -> dict[str, date]:
+    """The day of each dated event the article tells of, by its verb's lemma: "the council on Monday
+    voted ..." gives vote -> Monday. The first dating of an event wins."""
+    events: dict[str, date] = {}
+    for mention in find_dates(doc.text, published):
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        head = span.root
+        while head.pos_ not in ("VERB", "NOUN") and head.head.i != head.i:
+            head = head.head
+        events.setdefault(head.lemma_.lower(), mention.value)
+    return events
+
+
+def event_day(frame: str, events: dict[str, date]) -> date | None:
+    """The day of the event a frame places its statement after or at: "after the vote" -> the vote's."""
+    for found in EVENT_REFERENCE.finditer(frame):
+        word = found[1].lower()
+        for form in (word, word.rstrip("s"), re.sub(r"ing$", "", word), re.sub(r"ing$", "e", word)):
+            if form in events:
+                return events[form]
+    return None

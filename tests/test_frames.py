@@ -1,0 +1,77 @@
+"""Attribution frames, table-driven: each frame with sentences it must read and sentences it must not.
+
+Every sentence is invented for the test. A row: text -> (speaker, a phrase the statement holds) for the
+first claim, or None when the text holds no claim at all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from spacy.language import Language
+
+from bot.extract.claims import extract_claims
+from bot.models import Article
+
+FRAMES = {
+    "estimate: put ... at N": [
+        ("Governor Lena Ruud put the damage from the storm at $40 million.", ("Lena Ruud", "at $40 million")),
+        ("The rescue service put the number of missing at 17.", ("rescue service", "at 17")),
+        ('Coach Emil Sandberg put them "somewhere near 30 goals" for the season.', ("Emil Sandberg", "30")),
+        ("The workers put the boxes on the shelf.", None),
+        ("The club put up 40 posters.", None),
+    ],
+    "appeal: urge, call on, tell ... to": [
+        ("The fire brigade urged residents to stay indoors.", ("fire brigade", "urged residents to stay")),
+        ("Mayor Ilse Dorn called on drivers to avoid the bridge.", ("Ilse Dorn", "avoid the bridge")),
+        ("Prime Minister Aron Falk told people to remain calm.", ("Aron Falk", "told people to remain calm")),
+        ("Nurse Ada Pell called the ward at noon.", None),
+    ],
+    "object: confirm, report, describe with an object": [
+        ("The WHO on Monday confirmed 12 deaths in the province.", ("WHO", "confirmed 12 deaths")),
+        ("Harbour Energy reported 300 outages across the coast.", ("Harbour Energy", "300 outages")),
+        (
+            'Analyst Rosa Lind described the quarter as "a clear disappointment".',
+            ("Rosa Lind", "a clear disappointment"),
+        ),
+    ],
+    "add: only with a clause or a quotation": [
+        (
+            "Inspector Hugo Malm added that 5 schools would reopen.",
+            ("Hugo Malm", "5 schools would reopen"),
+        ),
+        ('"We are ready for the final match," coach Ivo Lund added.', ("Ivo Lund", "ready for the final")),
+        ("The new plan adds $12 million for parks.", None),
+    ],
+    "names: '&' inside a name, acronyms as organisations": [
+        ("Baker & Finch said 120 stores would close.", ("Baker & Finch", "120 stores")),
+        ("UNICEF said 2,000 children were displaced.", ("UNICEF", "2,000 children")),
+    ],
+    "two speakers joined by 'and'": [
+        (
+            "Northgrid said 5,400 homes were dark and Eastline, a unit of Polar Power, said 900 were.",
+            ("Northgrid", "5,400 homes were dark"),
+        ),
+    ],
+    "quotation that goes on": [
+        (
+            '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',
+            ("Pavel Olsen", "Nobody came"),
+        ),
+    ],
+}
+
+CASES = [(frame, text, expected) for frame, rows in FRAMES.items() for text, expected in rows]
+
+
+@pytest.mark.parametrize(("frame", "text", "expected"), CASES)
+def test_frames(nlp: Language, frame: str, text: str, expected: tuple[str, str] | None) -> None:
+    claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 5, 5)), nlp(text))
+    if expected is None:
+        assert claims == [], (frame, claims)
+        return
+    speaker, phrase = expected
+    assert claims, (frame, text)
+    assert claims[0].speaker == speaker, (frame, claims[0])
+    assert phrase.lower() in claims[0].statement.lower(), (frame, claims[0].statement)
