@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+import Stemmer
+
 #: Units of time: "in three days" says when, not how many of what was claimed.
 DURATION_UNITS = frozenset(
     """
@@ -116,6 +118,7 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+_NUMBER = re.compile(r"[\d.,']+")  # "4.2", "1,000": figures, never topic words
 _WORD = re.compile(r"[a-z0-9]+(?:[.'’][a-z0-9]+)*\.?")
 
 
@@ -138,42 +141,210 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1)
-def _phrase_table() -> tuple[dict[tuple[str, ...], str], int]:
+#: Related news words the question path folds on top of :data:`CONCEPTS`: they never become a claim's
+#: stored ``topic`` (extraction's :func:`topic_of` reads only the base table), only its search terms.
+RELATED: dict[str, Sequence[str]] = {
+    "@casualties": ("victims", "fatalities", "bodies", "death toll", "dead and wounded", "massacre"),
+    "@jobs": (
+        "payroll payrolls hiring hire hires employment employer employers layoff laid off headcount "
+        "job losses job cuts staff cuts workforce reduction"
+    ).split(),
+    "@results": (
+        "deliveries",
+        "delivery",
+        "delivered",
+        "deliver",
+        "shipments",
+        "shipped",
+        "sold",
+        "selling",
+        "turnover",
+    ),
+    "@economy": ("grow", "grows", "grew", "growing", "expansion", "slowdown", "contraction", "economies"),
+    "@rates": ("basis points", "rate hike", "rate hikes", "hike rates", "raise rates", "raised rates"),
+    "@earthquake": (
+        "earthquake earthquakes quake quakes tremor tremors aftershock aftershocks seismic magnitude"
+    ).split(),
+    "@hostages": (
+        "hostage hostages captive captives captivity abducted abductees kidnapped kidnapping abduction"
+    ).split(),
+    "@devices": (
+        "device devices pc pcs computer computers laptop laptops smartphone smartphones handsets tablets"
+    ).split(),
+    "@fire": "fire fires wildfire wildfires blaze blazes bushfire bushfires burned burning".split(),
+    "@outbreak": "outbreak outbreaks epidemic pandemic ebola cholera infections infected".split(),
+    "@tariffs": "tariff tariffs duties levies levy import duties".split(),
+    "@ceasefire": ("ceasefire", "cease-fire", "truce", "armistice", "peace deal", "peace talks"),
+    "@refugees": "refugee refugees asylum migrants migrant asylum-seekers".split(),
+    "@power": ("outage", "outages", "blackout", "blackouts", "without power", "power cuts"),
+    "@intelligence": (
+        "intelligence",
+        "spy agency",
+        "spy agencies",
+        "spy service",
+        "spies",
+        "spy",
+        "intelligence service",
+        "intelligence agency",
+        "intelligence services",
+        "nis",
+        "hur",
+        "cia",
+    ),
+    "@defence_ministry": (
+        "defence ministry",
+        "defense ministry",
+        "ministry of defence",
+        "ministry of defense",
+    ),
+}
+
+#: Countries by every word news uses for them (name, people, capital): a country named in a question
+#: means its speakers when it speaks, and a hard constraint when it is the topic.
+COUNTRIES: dict[str, Sequence[str]] = {
+    "@uk": ("britain", "british", "uk", "u.k.", "united kingdom", "london", "england"),
+    "@france": ("france", "french", "paris"),
+    "@germany": ("germany", "german", "germans", "berlin"),
+    "@brazil": ("brazil", "brazilian", "brazilians", "brasilia"),
+    "@india": ("india", "indian", "indians", "new delhi", "delhi"),
+    "@japan": ("japan", "japanese", "tokyo"),
+    "@israel": ("israel", "israeli", "israelis"),
+    "@iran": ("iran", "iranian", "iranians", "tehran"),
+    "@turkey": ("turkey", "turkish", "ankara", "turkiye"),
+    "@spain": ("spain", "spanish", "madrid"),
+    "@italy": ("italy", "italian", "italians", "rome"),
+    "@poland": ("poland", "polish", "warsaw"),
+    "@canada": ("canada", "canadian", "canadians", "ottawa"),
+    "@mexico": ("mexico", "mexican", "mexicans"),
+    "@nepal": ("nepal", "nepalese", "nepali", "kathmandu"),
+    "@philippines": ("philippines", "philippine", "filipino", "filipinos", "manila"),
+    "@indonesia": ("indonesia", "indonesian", "jakarta"),
+    "@pakistan": ("pakistan", "pakistani", "islamabad"),
+    "@bangladesh": ("bangladesh", "bangladeshi", "dhaka"),
+    "@nigeria": ("nigeria", "nigerian", "nigerians", "abuja"),
+    "@congo": ("congo", "congolese", "drc", "kinshasa"),
+    "@egypt": ("egypt", "egyptian", "cairo"),
+    "@syria": ("syria", "syrian", "syrians", "damascus"),
+    "@lebanon": ("lebanon", "lebanese", "beirut"),
+    "@gaza": ("gaza", "palestinian", "palestinians"),
+    "@australia": ("australia", "australian", "australians", "canberra"),
+    "@argentina": ("argentina", "argentine", "argentinian", "buenos aires"),
+    "@south_africa": ("south africa", "south african", "pretoria"),
+    "@saudi_arabia": ("saudi arabia", "saudi", "saudis", "riyadh"),
+    "@eu": ("european union", "eu", "e.u.", "brussels"),
+    "@taiwan": ("taiwan", "taiwanese", "taipei"),
+    "@vietnam": ("vietnam", "vietnamese", "hanoi"),
+    "@greece": ("greece", "greek", "athens"),
+    "@netherlands": ("netherlands", "dutch", "holland", "amsterdam"),
+    "@sweden": ("sweden", "swedish", "stockholm"),
+    "@norway": ("norway", "norwegian", "oslo"),
+    "@finland": ("finland", "finnish", "helsinki"),
+    "@belarus": ("belarus", "belarusian", "minsk"),
+    "@venezuela": ("venezuela", "venezuelan", "caracas"),
+    "@chile": ("chile", "chilean", "santiago"),
+    "@colombia": ("colombia", "colombian", "bogota"),
+    "@kenya": ("kenya", "kenyan", "nairobi"),
+    "@ethiopia": ("ethiopia", "ethiopian", "addis ababa"),
+    "@sudan": ("sudan", "sudanese", "khartoum"),
+    "@afghanistan": ("afghanistan", "afghan", "afghans", "kabul"),
+    "@iraq": ("iraq", "iraqi", "iraqis", "baghdad"),
+    "@yemen": ("yemen", "yemeni", "houthi", "houthis"),
+    "@haiti": ("haiti", "haitian"),
+    "@myanmar": ("myanmar", "burma", "burmese"),
+    "@thailand": ("thailand", "thai", "bangkok"),
+    "@malaysia": ("malaysia", "malaysian"),
+    "@morocco": ("morocco", "moroccan"),
+    "@hungary": ("hungary", "hungarian", "budapest"),
+    "@romania": ("romania", "romanian", "bucharest"),
+    "@ireland": ("ireland", "irish", "dublin"),
+    "@switzerland": ("switzerland", "swiss", "geneva", "bern"),
+}
+
+#: Concept terms that name a place: as a question's topic they are hard constraints.
+PLACE_TERMS = frozenset(
+    {*COUNTRIES, "@north_korea", "@south_korea", "@russia", "@ukraine", "@usa", "@china", "@eu"}
+)
+
+
+@lru_cache(maxsize=2)
+def _phrase_table(extended: bool = True) -> tuple[dict[tuple[str, ...], str], int]:
+    """Phrase -> concept; the base table alone for stored topics, with RELATED and COUNTRIES for search."""
     table: dict[tuple[str, ...], str] = {}
-    for concept, phrases in CONCEPTS.items():
-        for phrase in phrases:
-            table[tuple(phrase.split())] = concept
+    groups = [CONCEPTS, RELATED, COUNTRIES] if extended else [CONCEPTS]
+    for group in groups:
+        for concept, phrases in group.items():
+            for phrase in phrases:
+                table.setdefault(tuple(phrase.split()), concept)
     return table, max(len(k) for k in table)
 
 
+_STEMMER = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def snowball(word: str) -> str:
+    """The Snowball (Porter 2) stem: 'deliveries' -> 'deliveri', 'captured' -> 'captur'; cached per word."""
+    word = word.replace("’", "'").removesuffix("'s").removesuffix("'")
+    if not word.isalpha():
+        return word
+    return str(_STEMMER.stemWord(word))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens; "U.S." stays one word."""
-    return [w.rstrip(".") if not re.fullmatch(r"(?:[a-z]\.)+", w) else w for w in _WORD.findall(text.lower())]
+    """Lower-case word tokens; "U.S." stays one word; a possessive goes, so "korea's" meets "korea"."""
+    return [w for w, _ in _tokens(text)]
 
 
-def terms(text: str) -> set[str]:
-    """The comparable terms of a text: concepts for the news vocabulary, stems for every other word."""
-    table, longest = _phrase_table()
-    tokens = words(text)
-    found: set[str] = set()
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(folded word, the word as written) pairs: the second is what a reply may show."""
+    lowered = text.lower().replace("’", "'")
+    out = []
+    for m in _WORD.finditer(lowered):
+        w = m.group()
+        written = text[m.start() : m.end()]
+        if not re.fullmatch(r"(?:[a-z]\.)+", w):
+            w, written = w.rstrip("."), written.rstrip(".")
+        if w.endswith("'s"):
+            w, written = w[:-2], written[:-2]
+        elif w.endswith("'"):
+            w, written = w.rstrip("'"), written.rstrip("'’")
+        out.append((w, written))
+    return out
+
+
+def spans(text: str, extended: bool = True) -> list[tuple[str, str]]:
+    """(term, the words as written) for every term of a text, in order: how a reply names a term with the
+    claim's own words ('@casualties' -> 'losses', 'deliveri' -> 'deliveries')."""
+    table, longest = _phrase_table(extended)
+    tokens = _tokens(text)
+    lows = [w for w, _ in tokens]
+    found: list[tuple[str, str]] = []
     i = 0
     while i < len(tokens):
-        if tuple(tokens[i : i + 2]) in BOUND_PHRASES:
+        if tuple(lows[i : i + 2]) in BOUND_PHRASES:
             i += 2
             continue
         for n in range(min(longest, len(tokens) - i), 0, -1):
-            concept = table.get(tuple(tokens[i : i + n]))
+            concept = table.get(tuple(lows[i : i + n]))
             if concept is not None:
-                found.add(concept)
+                found.append((concept, " ".join(t for _, t in tokens[i : i + n])))
                 i += n
                 break
         else:
-            token = tokens[i]
-            if token not in STOPWORDS and len(token) > 1 and not token.isdigit():
-                found.add(stem(token))
+            token, written = tokens[i]
+            if token not in STOPWORDS and len(token) > 1 and not _NUMBER.fullmatch(token):
+                found.append((snowball(token) if extended else stem(token), written))
             i += 1
     return found
+
+
+def _fold(text: str, extended: bool) -> set[str]:
+    return {term for term, _ in spans(text, extended)}
+
+
+def terms(text: str) -> set[str]:
+    """The comparable terms of a text: concepts for the news vocabulary, Snowball stems for other words."""
+    return _fold(text, extended=True)
 
 
 def literal_terms(text: str) -> set[str]:
@@ -188,6 +359,6 @@ def concept_label(term: str) -> str:
 
 def topic_of(text: str, limit: int = 3) -> str | None:
     """A short topic for a statement: the news concepts it touches, in a stable order."""
-    found = terms(text)
+    found = _fold(text, extended=False)
     concepts = [concept_label(c) for c in CONCEPTS if c in found][:limit]
     return ", ".join(concepts) or None

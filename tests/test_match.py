@@ -153,3 +153,45 @@ def test_own_question_set(index: ClaimIndex) -> None:
     assert all(none_ok)
     assert sum(recalls) / len(recalls) >= 0.9
     assert sum(precisions) / len(precisions) >= 0.8
+
+
+def _listed(reply: str, lead: str) -> list[str]:
+    """The words a reply lists after `lead` ("They have spoken about:", "Try:")."""
+    line = next((x for x in reply.splitlines() if x.startswith(lead)), "")
+    return [w.strip() for w in line.removeprefix(lead).rstrip(".?").split(",") if w.strip()]
+
+
+def test_spoken_about_and_try_list_only_words_the_claims_use(index: ClaimIndex) -> None:
+    """No reply shows a stem or a number: every listed topic is a word of the claims it stands for."""
+    import re
+
+    from bot.ask.render import html_to_text
+
+    everything = " ".join(f"{c.statement} {c.topic or ''}" for c in index.claims).lower()
+    checked = 0
+    for speaker in {c.speaker for c in index.claims}:
+        answer = answer_question(f"what did {speaker} say about zebra migration", index)
+        reply = html_to_text("\n".join(render_answer(answer)))
+        for word in _listed(reply, "They have spoken about:"):
+            assert not word.replace(",", "").replace(".", "").isdigit(), reply
+            assert re.search(rf"\b{re.escape(word.lower())}\b", everything), (speaker, word)
+            checked += 1
+    assert checked >= 5
+    reply = html_to_text("\n".join(render_answer(answer_question("zebra migration", index))))
+    for word in _listed(reply, "Try:"):
+        assert re.search(rf"\b{re.escape(word.lower())}\b", everything), word
+
+
+def test_did_you_mean_offers_only_close_stored_names(index: ClaimIndex) -> None:
+    from bot.ask.render import html_to_text
+
+    stored = {c.speaker for c in index.claims}
+    for typed in ("zelenko", "ostrov", "what did kirb say about troops"):
+        question = typed if " " in typed else f"what did {typed} say about losses"
+        answer = answer_question(question, index)
+        reply = html_to_text("\n".join(render_answer(answer)))
+        for lead in ("Did you mean:", "Closest names:"):
+            for name in _listed(reply, lead):
+                assert name in stored, (typed, name)
+    far = answer_question("what did Xavier Quintanilla say about losses", index)
+    assert far.status == UNKNOWN_SPEAKER and far.alternatives == ()

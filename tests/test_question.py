@@ -155,7 +155,7 @@ ABOUT_ROWS: list[Row] = [
     ),
     (
         "how many jobs will harlow cut, according to ceo renata quist",
-        "ceo renata quist",
+        "renata quist",
         "jobs will harlow cut",
         None,
         True,

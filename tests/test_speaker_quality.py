@@ -232,12 +232,6 @@ KNOWN: dict[str, str] = {
     "surname; the registry keeps a surname alone apart from other articles' full names unless its article "
     "gives it a title the stored person holds (bot/merge.py, issue 8 item 6), so it stays a second name of "
     "'Volodymyr Zelensky'",
-    "Ukraine's military intelligence chief": "extraction (bot/extract/cast.py): news h07 opens with the role "
-    "('Ukraine's military intelligence chief says ...') and names the person (Kyrylo Budanov) only later; "
-    "the cast resolves descriptions only backwards, so a role before its name stays a speaker of its own",
-    "Ukraine's commander": "extraction (bot/extract/speakers.py/cast.py): news h07 'Ukraine's "
-    "commander-in-chief put the share higher' — the hyphenated title is cut to 'commander' and not resolved "
-    "to Oleksandr Syrskyi, whom the article names",
 }
 
 

@@ -27,3 +27,5 @@ class Answer:
     claims: tuple[Claim, ...] = ()
     others: tuple[Claim, ...] = ()  # other speakers' figures on the same topic, for comparison
     alternatives: tuple[str, ...] = ()
+    versus: tuple[str, ...] = ()  # "X vs Y": the other side's speakers, shown side by side
+    figure: str | None = None  # the number a "who said N" question looks up, as a reply writes it

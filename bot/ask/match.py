@@ -6,10 +6,11 @@ that never makes the answer, so an off-topic question gets an honest empty answe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.ask.answer import (
     AMBIGUOUS_SPEAKER,
@@ -23,13 +24,21 @@ from bot.ask.answer import (
 )
 from bot.ask.index import ClaimIndex, fold_name
 from bot.ask.question import Question, parse_question
+from bot.ask.rank import header_topic, rank, side_by_side
+from bot.ask.rank import relevance as _relevance
 from bot.models import Claim
-from bot.vocabulary import concept_label, literal_terms, terms
+from bot.render import number_text
+from bot.vocabulary import PLACE_TERMS, concept_label, literal_terms, snowball, terms
 
 SURE, UNSURE = 86.0, 70.0  # rapidfuzz scores: accept a speaker / offer it as "did you mean"
 RELEVANT = 0.5  # share of the question's topic weight a claim must carry
+SPEAKER_RELEVANT = 0.34  # ... when the speaker is named: their own claims need less to be on topic
+FIGURE_RELEVANT = 0.34  # ... when the question looks up a number: the number is the main clue
 CLOSE = 0.75  # ... and at least this share of what the best claim carries
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
+LATEST_CLOSE = 0.9  # "latest" puts the newest first, so only the claims nearly as relevant as the best
+_ARTICLE_LOOKUPS = 60  # claims read for their articles, at most, so a question stays fast
+CLOSE_NAME = 75.0  # a "closest names" suggestion must be at least this close (rapidfuzz WRatio)
 MAX_CLAIMS = 20
 MAX_OTHERS = 5
 
@@ -56,8 +65,20 @@ def match_speaker(name: str, index: ClaimIndex) -> SpeakerMatch:
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
     top = ranked[0][1] if ranked else 0.0
     sure = tuple(n for n, s in ranked if s >= SURE and s >= top - 4)
+    clear = bool(ranked) and top >= UNSURE and (len(ranked) == 1 or ranked[1][1] < top - 10)
+    if not sure and clear and _one_slip(folded, ranked[0][0], index):
+        sure = (ranked[0][0],)  # one name clearly closest by a slip of the keys: "ferriera", "mendez"
     unsure = tuple(n for n, s in ranked if s >= UNSURE and n not in sure)[:3]
     return SpeakerMatch(sure, unsure)
+
+
+def _one_slip(folded: str, owner: str, index: ClaimIndex) -> bool:
+    """Whether every typed word is one edit (a swap counts as one) from a word of one of the owner's names."""
+    names = [a.split() for a, o in zip(index.alias_names, index.alias_owner, strict=True) if o == owner]
+    return any(
+        all(any(OSA.distance(w, a) <= 1 for a in alias) for w in folded.split() if len(w) >= 4)
+        for alias in names
+    )
 
 
 def name_score(query: str, alias: str) -> float:
@@ -72,139 +93,276 @@ def name_score(query: str, alias: str) -> float:
 
 
 def _closest_names(name: str, index: ClaimIndex) -> tuple[str, ...]:
+    """Known names close to a typed one, for "closest names"; nothing when none is really close."""
     folded = fold_name(name)
-    hits = process.extract(folded, index.alias_names, scorer=fuzz.WRatio, limit=10)
+    hits = process.extract(folded, index.alias_names, scorer=fuzz.WRatio, limit=10, score_cutoff=CLOSE_NAME)
     names = dict.fromkeys(index.alias_owner[i] for _, _, i in hits)
     return tuple(names)[:3]
 
 
 def _bare_speaker(phrase: str, index: ClaimIndex) -> tuple[tuple[str, ...], str]:
-    """A bare phrase may start with a speaker: 'syrskyi', 'zelensky north korea'. Returns (speakers, rest)."""
+    """A bare phrase may start with a person: 'syrskyi', 'zelensky north korea'. Returns (speakers, rest).
+
+    Only a person: a country or an organisation at the head of a bare phrase ('north korean deaths',
+    'tesla deliveries') is what the question is about, not who speaks, and stays in the topic."""
     words = phrase.split()
     for n in range(min(4, len(words)), 0, -1):
         head = fold_name(" ".join(words[:n]))
         if len(head) < 3:
             continue
-        owners: list[str] = []
-        for alias, owner in zip(index.alias_names, index.alias_owner, strict=True):
-            parts = alias.split()
-            if fuzz.ratio(head, alias) >= SURE or (
-                n == 1 and parts and len(head) >= 4 and fuzz.ratio(head, parts[-1]) >= SURE
-            ):
-                owners.append(owner)
+        hits = process.extract(head, index.alias_names, scorer=fuzz.ratio, score_cutoff=SURE, limit=None)
+        if n == 1 and len(head) >= 4:
+            hits += process.extract(head, index.alias_last, scorer=fuzz.ratio, score_cutoff=SURE, limit=None)
+        owners = [
+            index.alias_owner[i]
+            for _, _, i in sorted(hits, key=lambda h: h[2])
+            if index.speaker_kind.get(index.alias_owner[i], "person") == "person"
+        ]
         if owners:
             return tuple(dict.fromkeys(owners)), " ".join(words[n:])
     return (), phrase
 
 
-def _relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
-    """Share of the question's topic weight each claim carries (one score per claim, vectorised)."""
-    scores = np.zeros(len(index.claims), np.float32)
-    total = sum(index.idf.get(t, 0.0) for t in wanted)
-    if total == 0:
-        return scores
+def described_by(phrase: str, index: ClaimIndex) -> tuple[str, ...]:
+    """Speakers whose name, aliases or roles carry every word of a description: "south korea's spy agency"
+    -> South Korea's intelligence service, Seoul's National Intelligence Service; "pentagon" -> the
+    Pentagon and its press secretary. Words such as "top" or "senior" may be missing."""
+    wanted = [t for t in terms(phrase) if t not in _SOFT_DESCRIPTORS]
+    if not wanted:
+        return ()
+    found: set[str] | None = None
     for term in wanted:
-        weight = index.idf.get(term, 0.0) / total
-        own = index.postings.get(term)
-        if own is not None:
-            scores[own] += weight
-        around = index.context.get(term)
-        if around is not None:
-            scores[around] += weight * CONTEXT_WEIGHT
-    return scores
+        names = {n for r in index.roots(term) for n in index.by_description.get(r, ())}
+        found = names if found is None else found & names
+        if not found:
+            return ()
+    return tuple(sorted(found or (), key=lambda n: (-len(index.by_speaker.get(n, ())), n)))
 
 
-def _rank(
-    index: ClaimIndex,
-    candidates: np.ndarray,
-    scores: np.ndarray,
-    want_figures: bool,
-    limit: int,
-    literal: frozenset[str] = frozenset(),
-) -> list[int]:
-    """Relevance first; then the question's own words; then figures when it asks how many; then recency."""
-    rounded = np.round(scores[candidates], 2)
-    figures = index.has_figures[candidates] if want_figures else np.zeros(len(candidates), bool)
-    order = np.lexsort((index.recency[candidates], figures, rounded))[::-1]
-    shortlist = [int(i) for i in candidates[order[: max(limit * 10, 200)]]]  # the rest cannot come first
+_SOFT_DESCRIPTORS = frozenset(
+    snowball(w)
+    for w in "top senior main leading highest own the position stance view side camp government".split()
+)
 
-    def key(i: int) -> tuple[float, int, int, int]:
-        return (
-            round(float(scores[i]), 2),
-            len(literal.intersection(index.search[i].words)),
-            int(want_figures and bool(index.has_figures[i])),
-            int(index.recency[i]),
+
+def _with_title(names: tuple[str, ...], title: str | None, index: ClaimIndex) -> tuple[str, ...]:
+    """Namesakes told apart by the title typed before the surname ("speaker adams", "mayor adams")."""
+    if not title or len(names) < 1:
+        return names
+    wanted = terms(title)
+    titled = tuple(n for n in names if wanted and wanted <= index.described.get(n, frozenset()))
+    return titled or names
+
+
+def resolve_speakers(question: Question, index: ClaimIndex) -> SpeakerMatch:
+    """Who the question means: a name by any spelling, a title picking between namesakes, a role or a
+    country/institution by the speakers who speak for it."""
+    name = question.speaker or ""
+    match = match_speaker(name, index)
+    if not match.sure and name.endswith("s") and len(name) > 4:
+        match = match_speaker(name[:-1], index)  # a possessive without its apostrophe: "zelenskys"
+    sure = match.sure
+    if question.title:
+        surname = fold_name(name).split()[-1:] if fold_name(name) else []
+        namesakes = tuple(
+            dict.fromkeys(
+                owner
+                for alias, owner in zip(index.alias_names, index.alias_owner, strict=True)
+                if surname and alias.split()[-1:] == surname
+            )
         )
+        picked = _with_title(tuple(dict.fromkeys((*sure, *namesakes))), question.title, index)
+        if picked and (not sure or set(picked) != set(namesakes)):
+            sure = picked
+    if sure and all(index.speaker_kind.get(n, "person") == "person" for n in sure):
+        return SpeakerMatch(sure, ())
+    # an organisation, a country, a role: everyone who speaks for it
+    described = described_by(" ".join(filter(None, (question.title, name))), index)
+    merged = tuple(dict.fromkeys((*sure, *described)))
+    if merged:
+        return SpeakerMatch(merged, ())
+    return match
 
-    return sorted(shortlist, key=key, reverse=True)[:limit]
+
+def _typed(question: Question, phrase: str | None) -> str | None:
+    """A phrase as the asker wrote it (their capitals), not lower-cased: "Putin", not "putin"."""
+    if not phrase:
+        return phrase
+    at = question.text.lower().find(phrase.lower())
+    if at >= 0:
+        return question.text[at : at + len(phrase)]
+    return phrase if phrase != phrase.lower() else phrase.title()
 
 
 def answer_question(text: str, index: ClaimIndex) -> Answer:
     """Answer one question from the index: the claims, best first, or an honest reason there are none."""
-    question = parse_question(text)
+    return answer_question_parsed(parse_question(text), index)
+
+
+def answer_question_parsed(question: Question, index: ClaimIndex) -> Answer:
+    """Answer a question already parsed."""
     if not index.claims:
         return Answer(question.text, EMPTY_STORE)
     if question.speaker is None and question.topic is None and question.figure is None:
         return Answer(question.text, UNREADABLE)
     speakers: tuple[str, ...] = ()
+    versus: tuple[str, ...] = ()
     topic = question.topic
     if question.speaker:
-        match = match_speaker(question.speaker, index)
+        match = resolve_speakers(question, index)
+        if not match.sure and question.guessed and _known_words(question.speaker, index):
+            # "X on Y" with an X nobody is called: the whole phrase is what the question is about
+            whole = " ".join(filter(None, (question.speaker, question.topic)))
+            return answer_question_parsed(replace(question, speaker=None, topic=whole, kind="bare"), index)
         if not match.sure:
+            typed = _typed(question, question.speaker)
             if match.unsure:
-                return Answer(
-                    question.text, AMBIGUOUS_SPEAKER, question.speaker, topic, alternatives=match.unsure
-                )
+                return Answer(question.text, AMBIGUOUS_SPEAKER, typed, topic, alternatives=match.unsure)
             return Answer(
                 question.text,
                 UNKNOWN_SPEAKER,
-                question.speaker,
+                typed,
                 topic,
                 alternatives=_closest_names(question.speaker, index),
             )
         speakers = match.sure
+        for other in question.versus:
+            found = resolve_speakers(replace(question, speaker=other, title=None), index).sure
+            versus += tuple(n for n in found if n not in speakers and n not in versus)
     elif topic and question.kind in ("bare", "latest"):
         speakers, topic = _bare_speaker(topic, index)
         topic = topic or None
-    wanted = terms(topic or "") - _name_terms(speakers)
-    return _answer(question, index, speakers, topic, wanted)
+    names = _name_terms((*speakers, *versus)) | terms(question.speaker or "")
+    wanted = terms(topic or "") - names
+    return _answer(question, index, speakers, versus, topic, wanted)
+
+
+def _known_words(phrase: str, index: ClaimIndex) -> bool:
+    """Whether every word of a phrase is in the store's claims: "tesla deliveries on ..." is a topic,
+    "christine lagarde on ..." with no Lagarde anywhere is an unknown speaker."""
+    found = terms(phrase)
+    return bool(found) and all(len(_carrying(index, t)) for t in found)
 
 
 def _name_terms(speakers: tuple[str, ...]) -> set[str]:
     return {t for s in speakers for t in terms(s)}
 
 
+def _hard_terms(question: Question, index: ClaimIndex, wanted: set[str]) -> set[str]:
+    """Places and names the question is about: a claim without them does not answer it.
+
+    A place from the news vocabulary, a word the asker capitalised, or a word the store itself writes
+    with a capital (a proper noun: a town, a company, an event)."""
+    marked = set().union(*(terms(n) for n in question.names)) if question.names else set()
+    return {t for t in wanted if t in PLACE_TERMS or t in marked or index.proper(t)}
+
+
+def _carrying(index: ClaimIndex, term: str) -> np.ndarray:
+    """Claims that carry a term (or a stem of the same root) in their statement or source sentences."""
+    return index.carrying(term)
+
+
+def _elsewhere(index: ClaimIndex, loose: np.ndarray, scores: np.ndarray, missing: list[str]) -> bool:
+    """Whether the best claims on the rest of the question name another place than the one asked about:
+    "philippines earthquake" when the store's earthquake claims are about Nepal."""
+    if not any(t in PLACE_TERMS for t in missing):
+        return False
+    best = loose[np.argsort(-scores[loose], kind="stable")[:10]]
+    placed = sum(
+        1
+        for i in best
+        if any(t in PLACE_TERMS for t in (*index.search[int(i)].own, *index.search[int(i)].context))
+    )
+    return placed * 2 >= len(best)
+
+
+def _carrying_in_article(index: ClaimIndex, term: str, among: np.ndarray) -> np.ndarray:
+    """Claims that carry a term themselves, or come from an article whose other claims carry it: the
+    sentence "at least 69 people were killed" is about Nepal when its article's claims name Nepal."""
+    carrying = _carrying(index, term)
+    rest = np.setdiff1d(among, carrying)
+    if not len(rest) or len(rest) > _ARTICLE_LOOKUPS:
+        return carrying
+    documents = {d for i in carrying[:_ARTICLE_LOOKUPS] for d in index.documents(int(i))}
+    joined = [int(i) for i in rest if documents.intersection(index.documents(int(i)))]
+    return np.union1d(carrying, np.array(joined, np.int64))
+
+
 def _answer(
-    question: Question, index: ClaimIndex, speakers: tuple[str, ...], topic: str | None, wanted: set[str]
+    question: Question,
+    index: ClaimIndex,
+    speakers: tuple[str, ...],
+    versus: tuple[str, ...],
+    topic: str | None,
+    wanted: set[str],
 ) -> Answer:
     pool: np.ndarray | None = None
-    if speakers:
-        pool = np.array(sorted({i for s in speakers for i in index.by_speaker.get(s, ())}), np.int64)
+    everyone = (*speakers, *versus)
+    if everyone:
+        pool = np.array(sorted({i for s in everyone for i in index.by_speaker.get(s, ())}), np.int64)
     if question.figure is not None:
         numbered = np.array(sorted(set(index.by_number.get(float(question.figure), ()))), np.int64)
         pool = numbered if pool is None else np.intersect1d(pool, numbered)
+    hard = _hard_terms(question, index, wanted)
+    speaker = speakers[0] if speakers else None
     scores = _relevance(index, wanted) if wanted else np.ones(len(index.claims), np.float32)
-    candidates = np.flatnonzero(scores >= RELEVANT) if pool is None else pool[scores[pool] >= RELEVANT]
-    if wanted and len(candidates):
+    threshold = RELEVANT if not everyone else SPEAKER_RELEVANT
+    if question.figure is not None:
+        threshold = FIGURE_RELEVANT
+    loose = np.flatnonzero(scores >= threshold) if pool is None else pool[scores[pool] >= threshold]
+    missing = [t for t in sorted(hard) if not len(_carrying(index, t))]
+    unknown_news = [t for t in sorted(wanted - hard) if t.startswith("@") and not len(_carrying(index, t))]
+    if unknown_news and not everyone:
+        missing += unknown_news  # a news topic the store has no claim on ("wildfires"): nothing, said so
+    elsewhere = _elsewhere(index, loose, scores, missing) if len(loose) else not everyone
+    if missing and (elsewhere or (unknown_news and not everyone)):
+        # the store has nothing on that place or name, and what it has on the rest is about another one
+        return Answer(
+            question.text,
+            NOTHING,
+            None,
+            ", ".join(_term_words(question, missing)) or topic,
+            alternatives=_covered_near(index, wanted - hard),
+        )
+    constrained = loose
+    for term in sorted(set(hard) - set(missing)):
+        constrained = np.intersect1d(constrained, _carrying_in_article(index, term, constrained))
+    if len(constrained):
+        pool = constrained  # the names the question gives hold; when no claim keeps them all, they weigh
+    candidates = np.flatnonzero(scores >= threshold) if pool is None else pool[scores[pool] >= threshold]
+    if wanted and len(candidates) and question.figure is None:
         # claims that carry much less of the topic than the best one are beside the point
-        candidates = candidates[scores[candidates] >= CLOSE * scores[candidates].max()]
-    elif question.figure is not None and pool is not None and len(pool):
+        close = LATEST_CLOSE if question.latest else CLOSE
+        candidates = candidates[scores[candidates] >= close * scores[candidates].max()]
+    elif question.figure is not None and pool is not None and len(pool) and not len(candidates):
         candidates = pool  # the figure itself is the question
     if not wanted and pool is None and question.figure is None:
         candidates = np.zeros(0, np.int64)
-    speaker = speakers[0] if speakers else None
     if not len(candidates):
         if speakers:
-            topics = tuple(concept_label(t) for t in index.speaker_topics(speakers[0]))
-            return Answer(question.text, OFF_TOPIC, speaker, topic, alternatives=topics)
+            return Answer(
+                question.text, OFF_TOPIC, speaker, topic, alternatives=spoken_about(index, speakers[0])
+            )
         return Answer(question.text, NOTHING, None, topic, alternatives=_covered_topics(index))
-    literal = frozenset(literal_terms(topic or "")) - _name_terms(speakers)
-    ranked = _rank(index, candidates, scores, question.wants_figures, MAX_CLAIMS, literal)
+    literal = frozenset(literal_terms(topic or "")) - _name_terms(everyone)
+    ranked = rank(index, candidates, scores, question, literal, MAX_CLAIMS)
+    if versus:
+        ranked = side_by_side(index, ranked, speakers, versus)
     claims = tuple(index.claims[i] for i in ranked)
-    if len(speakers) > 1:
-        speaker = claims[0].speaker
+    shown_topic = header_topic(index, question, topic, ranked)
     others = _others(index, scores, {c.speaker for c in claims}) if speakers and wanted else ()
-    return Answer(question.text, FOUND, speaker, topic, claims, others)
+    figure = number_text(question.figure) if question.figure is not None else None
+    return Answer(question.text, FOUND, speaker, shown_topic, claims, others, versus=versus, figure=figure)
+
+
+def _term_words(question: Question, missing: list[str]) -> list[str]:
+    """The asker's own words for terms the store lacks: "Philippines", not "@philippines"."""
+    shown = []
+    for word in question.text.split():
+        clean = word.strip(".,;:!?\"'()")
+        if clean and terms(clean) & set(missing):
+            shown.append(clean if clean != clean.lower() else clean.capitalize())
+    return list(dict.fromkeys(shown)) or [concept_label(t) for t in missing]
 
 
 def _others(index: ClaimIndex, scores: np.ndarray, exclude: set[str]) -> tuple[Claim, ...]:
@@ -225,4 +383,34 @@ def _others(index: ClaimIndex, scores: np.ndarray, exclude: set[str]) -> tuple[C
 
 def _covered_topics(index: ClaimIndex, limit: int = 5) -> tuple[str, ...]:
     sizes = sorted(((len(ids), t) for t, ids in index.postings.items() if t.startswith("@")), reverse=True)
-    return tuple(concept_label(t) for _, t in sizes[:limit])
+    return tuple(w for _, t in sizes[:limit] if (w := index.word_for(t)))
+
+
+def _covered_near(index: ClaimIndex, rest: set[str], limit: int = 5) -> tuple[str, ...]:
+    """What the store does have on the rest of the question: the places and names of those claims."""
+    if not rest:
+        return _covered_topics(index)
+    scores = _relevance(index, rest)
+    near = np.flatnonzero(scores >= RELEVANT)[:200]
+    counts: dict[str, int] = {}
+    for i in near:
+        for t in index.search[int(i)].own:
+            if t in PLACE_TERMS or (not t.startswith(("@", "~")) and index.proper(t)):
+                counts[t] = counts.get(t, 0) + 1
+    ranked = sorted(counts, key=lambda t: -counts[t])
+    return tuple(w for t in ranked[:limit] if (w := index.word_for(t)))
+
+
+def spoken_about(index: ClaimIndex, speaker: str, limit: int = 5) -> tuple[str, ...]:
+    """What a speaker has spoken about most, as words their claims use (never stems or numbers)."""
+    names = terms(speaker)
+    found: list[str] = []
+    for term in index.speaker_topics(speaker, limit * 3):
+        if term in names:
+            continue
+        word = index.word_for(term, index.by_speaker.get(speaker, ()))
+        if word and word.lower() not in (w.lower() for w in found):
+            found.append(word)
+        if len(found) == limit:
+            break
+    return tuple(found)

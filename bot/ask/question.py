@@ -54,6 +54,11 @@ class Question:
     figure: float | None  # a number the question looks up
     wants_figures: bool  # "how many", "what percentage", "X's figures on Y", ...
     kind: str  # about | bare | figure | latest | did
+    title: str | None = None  # the title typed before the speaker: "speaker" in "speaker adams"
+    versus: tuple[str, ...] = ()  # the other speakers of "X vs Y", cleaned like ``speaker``
+    latest: bool = False  # "latest", "now", "most recent": the newest claim first
+    names: tuple[str, ...] = ()  # words the asker capitalised mid-question: names, hard constraints
+    guessed: bool = False  # the speaker is a guess from word order ("X on Y"): unknown, it is topic
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class _Parse:
     wants: bool = False
     who: bool = False  # "who said S": a number in S makes it a figure question
     strong: bool = True
+    versus: tuple[str, ...] = ()
 
 
 def _forms(*groups: str) -> frozenset[str]:
@@ -97,6 +103,7 @@ _SKIPPABLE = _forms(
     "anything something much stuff publicly recently lately yesterday today tonight earlier so far ever",
     "exactly really actually just last this week month year in an interview on at the press media",
     "monday tuesday wednesday thursday friday saturday sunday morning evening night briefing",
+    "now currently lately most recently",
 )
 # "attacks on kyiv", "sanctions on russia": a topic noun before "on", not a speaker
 _TOPIC_NOUNS = _forms(
@@ -117,7 +124,8 @@ _TITLES: tuple[tuple[str, ...], ...] = tuple(
                 "lt. gen.|lieutenant general|major general|maj. gen.|brigadier general|commander-in-chief|"
                 "commander in chief|commander|mayor|governor|gov.|secretary|secretary of state|"
                 "secretary of defense|secretary-general|secretary general|defense secretary|spokesperson|"
-                "spokesman|spokeswoman|senator|sen.|chancellor|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|prof.|"
+                "spokesman|spokeswoman|senator|sen.|chancellor|speaker|council speaker|house speaker|"
+                "chief executive|ceo|chairman|chair|director|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|prof.|"
                 "professor"
             ).split("|")
         ),
@@ -132,7 +140,7 @@ _KEEP_AFTER_TITLE = _forms(
 )
 # no speaker can be looked up from these
 _NOT_SPEAKERS = _forms(
-    "they he she it you we i anyone anybody someone somebody everyone everybody people one been being",
+    "they he she it you we i anyone anybody someone somebody everyone everybody people one be been being",
     "what who which this that there",
 )
 _SPEAKER_TAIL = _forms("ever really actually also just not never recently publicly first originally even")
@@ -251,14 +259,24 @@ _POSS_RE = re.compile(
     r"(?:\s+(?:on|about|of|regarding|concerning|re|for|over)\s+(?P<y>.+))?$"
 )
 _NP_RE = re.compile(
-    r"^(?P<x>.+?)\s+(?P<n>figures|numbers|claims|statements|estimates|comments|remarks|quotes)\s+"
-    r"(?:on|about|regarding|concerning|re|for)\s+(?P<y>.+)$"
+    r"^(?P<x>.+?)\s+(?P<n>figures|numbers|claims|statements|estimates?|comments|remarks|quotes|assessment|"
+    r"count|tally|forecast)\s+(?:on|about|regarding|concerning|re|for|of)\s+(?P<y>.+)$"
 )
 _FIGURE_NOUNS = _forms("figure figures number numbers estimate estimates count tally data")
 _COLON_RE = re.compile(r"^(?P<x>[^:]+?)\s*:\s+(?P<y>.+)$")
 _MONTHS = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" + (
     r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_RECENT_RE = re.compile(
+    r"(?<![\w'])(?:latest|newest|most recent|most recently|last said|right now|now|currently|these days|"
+    r"lately|today|this week)(?![\w'])"
+)
+_VERSUS_RE = re.compile(
+    r"^(?:compare\s+)?(?P<a>.+?)\s+(?:vs\.?|versus|v\.|compared (?:to|with)|and)\s+(?P<b>.+?)"
+    r"(?:\s+(?:on|about|over|regarding|concerning)\s+(?P<y>.+))?$"
+)
+# capitalised words that are no names: the words that open a question or stand for the asker
+_NOT_NAMES = _forms("i what who how did does do is are was were the a an on about according to vs versus")
 _DATE_RE = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?![,.]?\d)|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b)"
 )
@@ -271,7 +289,10 @@ def parse_question(text: str) -> Question:
     if not any(ch.isalnum() for ch in s):
         return Question(shown, None, None, None, False, BARE)
     parsed = _parse(s, weak=True)
-    speaker = _clean_speaker(parsed.speaker)
+    speaker, title = _split_title(parsed.speaker)
+    if speaker is None and parsed.speaker:
+        speaker = _acronym(parsed.speaker, shown)  # "what did the WHO say": an acronym, not a pronoun
+    versus = tuple(v for v in (_clean_speaker(x) for x in parsed.versus) if v)
     topic = _clean_topic(parsed.topic)
     figure, figure_text = _figure(topic)
     kind = parsed.kind
@@ -282,7 +303,31 @@ def parse_question(text: str) -> Question:
     if speaker is None and topic is None and figure is None and kind != LATEST:
         kind = BARE  # nothing to look up; a lone "latest" still asks for the newest claims
     wants = parsed.wants or bool(_WANTS_RE.search(s))
-    return Question(shown, speaker, topic, figure, wants, kind)
+    latest = kind == LATEST or bool(_RECENT_RE.search(s))
+    names = _capitalised(shown)
+    return Question(
+        shown, speaker, topic, figure, wants, kind, title, versus, latest, names, not parsed.strong
+    )
+
+
+def _acronym(raw: str, shown: str) -> str | None:
+    """The speaker when the asker wrote it in capitals ("the WHO", "IT"), though in lower case it would be
+    a question word or a pronoun."""
+    words = [w for w in raw.split() if w not in _ARTICLES]
+    if len(words) != 1:
+        return None
+    typed = [t.strip(_EDGE + ".") for t in shown.split()]
+    return words[0] if any(t.lower() == words[0] and t.isupper() and len(t) > 1 for t in typed) else None
+
+
+def _capitalised(shown: str) -> tuple[str, ...]:
+    """Words written with a capital after the first word: the asker marked them as names.
+
+    A question typed all in lower case, or all in capitals, marks nothing."""
+    toks = [t.strip(_EDGE + ".") for t in shown.split()][1:]
+    if shown.upper() == shown:
+        return ()
+    return tuple(t.lower() for t in toks if len(t) > 1 and t[0].isupper() and t.lower() not in _NOT_NAMES)
 
 
 def _normalise(text: str) -> str:
@@ -318,7 +363,7 @@ def _strip_edges(s: str) -> str:
 def _parse(s: str, weak: bool) -> _Parse:
     """The first frame that fits; ``weak`` allows the frames that guess the speaker from word order."""
     strong_frames = (_latest, _what_about, _who, _did, _how_many, _possessive, _what_say)
-    frames = (_according, *strong_frames, _colon, _on_about) if weak else strong_frames
+    frames = (_according, _versus, *strong_frames, _colon, _on_about) if weak else strong_frames
     for frame in frames:
         parsed = frame(s)
         if parsed is not None:
@@ -492,7 +537,11 @@ def _possessive(s: str) -> _Parse | None:
         return None
     noun = m.group("n")
     return _Parse(
-        m.group("x"), m.group("y"), LATEST if noun == "latest" else ABOUT, wants=noun in _FIGURE_NOUNS
+        m.group("x"),
+        m.group("y"),
+        LATEST if noun == "latest" else ABOUT,
+        wants=noun in _FIGURE_NOUNS,
+        strong="'" in s[m.end("x") : m.start("n")],  # without the possessive it is word order only
     )
 
 
@@ -517,6 +566,20 @@ def _what_say(s: str) -> _Parse | None:
     if topic:
         topic = _TRAIL_ACC_RE.sub("", topic)  # "... according to AP": the outlet that relayed it
     return _Parse(" ".join(x) or None, topic, ABOUT)
+
+
+def _versus(s: str) -> _Parse | None:
+    """ "X vs Y [on Z]", "compare X and Y on Z": both speak, side by side; "and" only after "compare"."""
+    m = _VERSUS_RE.match(s)
+    if m is None:
+        return None
+    a, b = m.group("a"), m.group("b")
+    joined_by_and = re.search(r"\sand\s", s[m.end("a") : m.start("b") + 1]) is not None
+    if joined_by_and and not s.startswith("compare "):
+        return None
+    if len(a.split()) > 4 or len(b.split()) > 4 or a.split()[0] in _WH | _AUX:
+        return None
+    return _Parse(a, m.group("y"), ABOUT, versus=(b,))
 
 
 def _colon(s: str) -> _Parse | None:
@@ -550,13 +613,19 @@ def _bare(s: str) -> _Parse:
 
 
 def _clean_speaker(raw: str | None) -> str | None:
-    """Titles and articles off the front ("president zelensky" -> "zelensky"); pronouns are no speaker."""
+    return _split_title(raw)[0]
+
+
+def _split_title(raw: str | None) -> tuple[str | None, str | None]:
+    """Titles and articles off the front ("president zelensky" -> "zelensky", "president"); pronouns are
+    no speaker. The title is kept apart: it picks between namesakes ("speaker adams", "mayor adams")."""
     if not raw:
-        return None
+        return None, None
     toks = [t for t in _strip_edges(raw).split() if t.strip(_EDGE)]
     while toks and toks[-1] in _SPEAKER_TAIL:
         toks.pop()
     stripped = True
+    titles: list[str] = []
     while stripped:
         stripped = False
         if len(toks) > 1 and toks[0] in _ARTICLES:
@@ -567,12 +636,13 @@ def _clean_speaker(raw: str | None) -> str | None:
             n = len(title)
             if tuple(toks[:n]) == title and len(toks) > n and toks[n] not in _KEEP_AFTER_TITLE:
                 toks = toks[n:]
+                titles.append(" ".join(title).rstrip("."))
                 stripped = True
                 break
     name = _strip_edges(" ".join(toks))
     if not name or name in _NOT_SPEAKERS or not any(ch.isalnum() for ch in name):
-        return None
-    return name
+        return None, None
+    return name, " ".join(titles) or None
 
 
 def _clean_topic(raw: str | None) -> str | None:

@@ -322,7 +322,13 @@ def render_claims(
 
 
 def _header(answer: Answer) -> str:
+    """What was understood, in natural words: "Who said 3,800", "Pentagon on North Korean casualties"."""
     speaker, topic = answer.speaker, answer.topic
+    on = f" on <i>{_esc(topic)}</i>" if topic else ""
+    if answer.figure:
+        return f"Who said <b>{_esc(answer.figure)}</b>{on}"
+    if speaker and answer.versus:
+        return f"<b>{_esc(speaker)}</b> vs {_names(answer.versus, 'b')}{on}"
     if speaker and topic:
         return f"<b>{_esc(speaker)}</b> on <i>{_esc(topic)}</i>"
     if topic:

@@ -433,17 +433,29 @@ ESTIMATE_OBJECTS = frozenset(
 )
 
 
+def _is_estimate(put: Token) -> bool:
+    """'put' states an estimate when a number or a quotation follows what it puts: "put the toll at 40",
+    "put them 'in the dozens'"; not "put the boxes on the shelf", "put the share higher"."""
+    doc = put.doc
+    if put.i + 1 < len(doc) and doc[put.i + 1].lower_ in ("in", "on", "off", "up", "out", "forward"):
+        return False  # "put in", "put up": another verb
+    for child in put.children:
+        if child.dep_ == "prep" and child.lower_ == "at" and any(t.like_num for t in child.subtree):
+            return True
+        pronoun = child.dep_ == "dobj" and child.lower_ in ("them", "it") and child.i + 1 < len(doc)
+        if pronoun and doc[child.i + 1].text in ('"', "\u201c"):
+            return True
+        if child.dep_ == "dobj" and child.lemma_.lower() in ESTIMATE_OBJECTS:
+            return any(t.like_num for t in doc[put.i : put.sent.end])
+    return False
+
+
 def _is_speech(tok: Token) -> bool:
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
     if lemma == "put":  # "put the toll at 40", "put the losses at about 4,000", "put them 'in the dozens'"
-        return any(
-            (c.dep_ == "dobj" and c.lemma_.lower() in ESTIMATE_OBJECTS)
-            or (c.dep_ == "prep" and c.lower_ == "at" and any(t.like_num for t in c.subtree))
-            or (c.dep_ in ("dobj", "oprd", "ccomp") and c.is_punct is False and c.lower_ in ("them", "it"))
-            for c in tok.children
-        ) and not (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in ("in", "on", "off", "up", "out"))
+        return _is_estimate(tok)
     if lemma in CLAUSE_ONLY:
         return any(
             c.dep_ in ("ccomp", "oprd", "xcomp", "parataxis")

@@ -197,6 +197,23 @@ class Cast:
             return False
         return True
 
+    def named_later(self, member: Member) -> Member | None:
+        """The person a role introduced them by turns out to be: a story opening on "the country's
+        intelligence chief says" names "Gen. Jane Doe, chief of the intelligence directorate" later."""
+        if member.name.kind != ANONYMOUS or member.name.head not in PERSON_HEADS:
+            return None
+        wanted = _words(member.name.text) - {_title(w) for w in _words(" ".join(self.places))}
+        head = _title(member.name.head)
+        qualifiers = {w for w in wanted if w not in TITLE_WORDS and w not in PERSON_HEADS}
+        for other in self.known:
+            if other.name.kind != PERSON:
+                continue
+            words = {_title(t) for t in other.titles} | {w for r in other.roles for w in _words(r)}
+            titled = head in words or bool(TITLE_SYNONYMS.get(head, set()) & words)
+            if titled and (not qualifiers or qualifiers & words):
+                return other
+        return None
+
     def _of_class(self, head: str, before: int) -> Name | None:
         """The latest organisation of the kind a description names: "the agency" is the last agency,
         service or ministry named; "the company" the last company."""
@@ -219,17 +236,17 @@ class Cast:
                 return Name(name.text, ORGANISATION, head=name.head)
         return None
 
-    def resolve(self, ref: Name, before: int) -> Member | None:
+    def resolve(self, ref: Name, before: int, skip: tuple[int, int] = (0, 0)) -> Member | None:
         """The member a pronoun or description ("he", "it", "the company", "the Fed chief") points back
-        to, or None when it points to no one the article names."""
+        to, or None when it points to no one the article names. Names inside `skip` (what was said)
+        are no antecedents of the one who said it."""
         found: Name | None = None
         description = ""
         if ref.head in PERSON_PRONOUNS:
-            subjects = [n for at, n, subj in reversed(self.mentions) if subj and at < before]
-            people = [n for n in subjects if self._is_person(n)]
-            found = (
-                people[0] if people else next((n for n in self._earlier(before) if n.kind == PERSON), None)
-            )
+            earlier = [(at, n, subj) for at, n, subj in reversed(self.mentions) if at < before]
+            earlier = [m for m in earlier if not skip[0] <= m[0] < skip[1]]
+            people = [n for _, n, subj in earlier if subj and self._is_person(n)]
+            found = people[0] if people else next((n for _, n, _ in earlier if n.kind == PERSON), None)
         elif ref.head == "it":  # never a person, never a group of people
             found = self._recent_speaker((ORGANISATION,), before, within=1) or next(
                 (n for n in self._earlier(before) if n.kind == ORGANISATION), None

@@ -20,7 +20,6 @@ from bot.extract.speakers import (
     ANONYMOUS,
     ORGANISATION,
     PERSON,
-    PRONOUNS,
     TITLE_WORDS,
     Name,
     better_name,
@@ -177,7 +176,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             name = previous[0].name
         elif name.is_reference:
             # a description may point back within its sentence ("Shares of X rose after the carmaker said")
-            antecedent = context.resolve(name, att.unit[0] if name.head in PRONOUNS else att.verb_at)
+            antecedent = context.resolve(name, att.verb_at, skip=att.content)
             if antecedent is None:
                 att_end = -1
                 continue  # a pronoun we cannot resolve is never stored as a speaker
@@ -243,6 +242,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 relayed_by=relayed_by,
             )
         )
+    claims = _named_later(claims, context)
     claims, renamed = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
     speakers = []
@@ -293,6 +293,20 @@ def _kind_of_relay(text: str) -> str:
     if words and words[-1] in TITLE_WORDS:
         return ANONYMOUS
     return PERSON if len(words) in (2, 3) and text.istitle() else ORGANISATION
+
+
+def _named_later(claims: list[Claim], context: Cast) -> list[Claim]:
+    """Claims first given to a role ("the country's intelligence chief says") go to the person the article
+    names in that role further on; the role joins that person's roles."""
+    out = []
+    for claim in claims:
+        member = next((m for m in context.known if m.name.text == claim.speaker), None)
+        person = context.named_later(member) if member is not None else None
+        if person is not None:
+            person.roles.add(claim.speaker.lower())
+            claim = replace(claim, speaker=person.name.text, id=claim_id(person.name.text, claim.statement))
+        out.append(claim)
+    return out
 
 
 def _canonical_within_article(claims: list[Claim], context: Cast) -> tuple[list[Claim], dict[str, str]]:

@@ -1,0 +1,144 @@
+"""Rank the claims that answer a question: how much of the topic they carry, then what the question asks
+for ("latest" puts the newest first, "how many" puts figures first), one entry per statement.
+
+Pure and vectorised with numpy: a question over 100,000 claims is answered in milliseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from bot.ask.index import ClaimIndex
+from bot.ask.question import Question
+from bot.vocabulary import PLACE_TERMS, snowball, terms
+
+CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
+_SHORTLIST = 200  # claims looked at closely; the rest cannot come first
+
+# words of a topic that say nothing in a header: "were killed" reads "killed"
+_HEADER_DROP = frozenset(
+    "is are was were be been being has have had do does did will would could can should may might the a an "
+    "that whether their its his her".split()
+)
+
+
+def relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
+    """Share of the question's topic weight each claim carries (one score per claim, vectorised).
+
+    A term counts with every stored stem of its root ('deliveri' also finds 'deliv'); its weight is the
+    IDF of the claims that carry any of them, so a rare word weighs more than a common one."""
+    scores = np.zeros(len(index.claims), np.float32)
+    total_claims = max(len(index.claims), 1)
+    groups = []
+    for term in wanted:
+        # a claim carries the name of whoever made it: "tesla deliveries" finds what Tesla said
+        own, around = index.own(term), index.around(term)
+        count = len(own) + len(around)
+        if count:
+            groups.append((math.log(1 + total_claims / count), own, around))
+    total = sum(g[0] for g in groups)
+    if total == 0:
+        return scores
+    for idf, own, around in groups:
+        weight = idf / total
+        scores[own] += weight
+        scores[around] += weight * CONTEXT_WEIGHT
+    return scores
+
+
+def _statement_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def rank(
+    index: ClaimIndex,
+    candidates: np.ndarray,
+    scores: np.ndarray,
+    question: Question,
+    literal: frozenset[str],
+    limit: int,
+) -> list[int]:
+    """Best first, one entry per statement.
+
+    "latest", "now": the most recent (said_on, else first reported) among the relevant ones first;
+    "how many": claims with figures first; otherwise relevance, then the question's own words, then
+    recency."""
+    rounded = np.round(scores[candidates], 2)
+    figures = index.has_figures[candidates] if question.wants_figures else np.zeros(len(candidates), bool)
+    recency = index.recency[candidates]
+    if question.latest:
+        order = np.lexsort((rounded, recency))[::-1]
+    else:
+        order = np.lexsort((recency, rounded, figures))[::-1]
+    shortlist = [int(i) for i in candidates[order[: max(limit * 10, _SHORTLIST)]]]
+
+    def key(i: int) -> tuple[float, ...]:
+        score = round(float(scores[i]), 2)
+        words = len(literal.intersection(index.search[i].words))
+        numbered = int(question.wants_figures and bool(index.has_figures[i]))
+        day = int(index.recency[i])
+        if question.latest:
+            return (day, numbered, score, words)
+        return (numbered, score, words, day)
+
+    ranked = sorted(shortlist, key=key, reverse=True)
+    seen: set[str] = set()
+    unique = []
+    for i in ranked:
+        statement = _statement_key(index.claims[i].statement)
+        if statement in seen:
+            continue
+        seen.add(statement)
+        unique.append(i)
+        if len(unique) == limit:
+            break
+    return unique
+
+
+def side_by_side(
+    index: ClaimIndex, ranked: list[int], first: tuple[str, ...], second: tuple[str, ...]
+) -> list[int]:
+    """ "X vs Y": their claims in turns, each side in its own order, so both are in the first five."""
+    a = [i for i in ranked if index.speakers[index.speaker_of[i]] in first]
+    b = [i for i in ranked if index.speakers[index.speaker_of[i]] in second]
+    merged: list[int] = []
+    for pair in zip(a, b, strict=False):
+        merged.extend(pair)
+    shorter = min(len(a), len(b))
+    return merged + a[shorter:] + b[shorter:]
+
+
+def header_topic(index: ClaimIndex, question: Question, topic: str | None, ranked: list[int]) -> str | None:
+    """The topic in natural words for a header: grammar words dropped, names written with their capitals
+    the way the answering claims write them ("north korean soldiers were killed" -> "North Korean soldiers
+    killed"); other words stay as the asker typed them."""
+    if not topic:
+        return topic
+    texts = " ".join(
+        " ".join([index.claims[i].statement, *(s.sentence for s in index.claims[i].sources)])
+        for i in ranked[:5]
+    )
+    written: dict[str, str] = {}
+    for word in re.findall(r"[\w.'’-]+", texts):
+        if word[:1].isupper() and word != word.upper():
+            written.setdefault(word.lower(), word)
+    words = topic.split()
+    out = []
+    for k, word in enumerate(words):
+        if word in _HEADER_DROP:
+            continue
+        bare = word.strip(".,;:!?")
+        pair = " ".join(words[k : k + 2]) if k + 1 < len(words) else ""
+        before = " ".join(words[k - 1 : k + 1]) if k else ""
+        named = (
+            bare in question.names
+            or index.proper(snowball(bare))
+            or bool(terms(bare) & PLACE_TERMS)
+            or bool(terms(pair) & PLACE_TERMS)
+            or bool(terms(before) & PLACE_TERMS)
+        )
+        out.append(written.get(bare, bare[:1].upper() + bare[1:]) if named else bare)
+    return " ".join(out) or topic
