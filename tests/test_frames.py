@@ -54,6 +54,29 @@ FRAMES = {
             ("Northgrid", "5,400 homes were dark"),
         ),
     ],
+    "parenthetical: '..., she said, ...'": [
+        (
+            "Mayor Lene Aas spoke to reporters. Waiting longer, she said on Monday, would cost the town "
+            "$4 million.",
+            ("Lene Aas", "Waiting longer would cost the town $4 million"),
+        ),
+        (
+            'Judge Omar Rask opened the hearing. The new rules, he said, "will cut delays by 30%."',
+            ("Omar Rask", "The new rules"),
+        ),
+    ],
+    "clause split by the parser: what was said runs to its end": [
+        (
+            "Spokesman Karl Voss said the boats seized off the coast were carrying 2 tonnes of fuel.",
+            ("Karl Voss", "were carrying 2 tonnes of fuel"),
+        ),
+        # ... but a second speaker's clause is not swallowed
+        (
+            "Inspector Lia Holm said 12 trails were shut while in the north, warden Ida Berg said 3 huts "
+            "had burned.",
+            ("Lia Holm", "12 trails were shut"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

@@ -296,6 +296,18 @@ def _content(
             clause = clause if not unit_quotes else None
     if clause is not None:
         toks = sorted(clause.subtree, key=lambda t: t.i)
+        if clause.i > verb.i:
+            # the parser may split one clause in two ("said the troops deployed there were targets"): what
+            # was said runs to the end of the last clause hung on the verb
+            more = [
+                c
+                for c in verb.children
+                if c.dep_ == "ccomp" and c.i > clause.i and not _adverbial(c) and not _is_speech(c)
+                and not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
+            ]  # fmt: skip
+            if more:
+                last = max(t.i for c in more for t in c.subtree)
+                toks = [doc[i] for i in range(toks[0].i, last + 1)]
         if (
             clause.i > verb.i
             and verb.lemma_ != "tell"
@@ -569,14 +581,16 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
             inner = name_of(cited) if cited is not None else None
             if inner is not None and not inner.is_reference:
                 speaker, relayed = inner, speaker.text
-        found = _content(unit, verb, subject, quotes)
+        aside = _parenthetical(unit, verb)
+        found = (_strip_content(doc, unit.start_char, unit.end_char), False) if aside else None
+        found = found or _content(unit, verb, subject, quotes)
         if found is None:
             continue
         content, quoted = found
         if content in seen_content or not _has_substance(doc, content):
             continue
         seen_content.append(content)
-        frame = _frame(unit, verb, content)
+        frame = (aside,) if aside else _frame(unit, verb, content)
         continues = verb.lemma_ in CONTINUING_LEMMAS or any(c.lower_ == "also" for c in verb.children)
         present = verb.tag_ in ("VBZ", "VBP")
         found_here.append(
@@ -589,6 +603,32 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         yield from _colon_quote(unit, quotes)
     if according is not None and not verbs:
         yield from _according_only(unit, according)
+
+
+def _parenthetical(unit: Span, verb: Token) -> tuple[int, int] | None:
+    """ "Waiting longer, she said, would cost more": the attribution set in commas inside what was said.
+    Its span is the frame; what was said is the sentence around it."""
+    doc = unit.doc
+    if verb.dep_ == "ROOT":
+        # the parser may make the aside the root: "[Waiting longer], she said on Monday, [would cost more]"
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+        if subject is None or clause is None or any(c.dep_ in ("nsubj", "expl") for c in clause.children):
+            return None
+        left, right = subject.left_edge.i - 1, clause.left_edge.i - 1
+        if left <= unit.start or doc[left].text != "," or doc[right].text != ",":
+            return None
+        return doc[left].idx, doc[right].idx + 1
+    if verb.dep_ != "parataxis" or verb.head.i == verb.i or not unit.start < verb.left_edge.i:
+        return None
+    left, right = verb.left_edge.i, verb.right_edge.i
+    left = left if doc[left].text == "," else left - 1
+    right = right if doc[right].text == "," else right + 1
+    if doc[left].text != "," or doc[right].text != "," or right + 1 >= unit.end:
+        return None
+    if not any(t.is_alpha for t in doc[right + 1 : unit.end]) or not any(t.is_alpha for t in doc[:left]):
+        return None
+    return doc[left].idx, doc[right].idx + 1
 
 
 def _contrast(verb: Token) -> Token | None:

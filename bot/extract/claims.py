@@ -83,6 +83,16 @@ def _said_on(
     return None, False
 
 
+def _said(text: str, att: Attribution) -> str:
+    """What was said: the content, less an attribution set inside it ("..., she said, ...")."""
+    start, end = att.content
+    for fs, fe in sorted(att.frame, reverse=True):
+        if start <= fs and fe <= end:
+            text = text[:fs] + text[fe:]
+            end -= fe - fs
+    return text[start:end]
+
+
 def _frame_text(doc: Doc, att: Attribution) -> str:
     return " ".join(doc.text[a:b] for a, b in att.frame)
 
@@ -191,7 +201,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
         relayed_by = _relay(context, att)
-        content = doc.text[att.content[0] : att.content[1]]
+        content = _said(doc.text, att)
         if undated and said_on is None:
             said_on = (
                 carried
