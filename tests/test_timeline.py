@@ -78,6 +78,12 @@ DAYS = [
         "Skyline Air said on Friday that 200 flights were cancelled. Last month, it said 50 pilots had left.",
         [FRI, None],
     ),
+    # a story that opens on "X says" dates X's words further on
+    (
+        "The city's police chief says 40 officers are on leave. Chief Nils Dahl, head of the city police, "
+        "told reporters on Thursday that the force was stretched.",
+        [THU, THU],
+    ),
     # a present-tense view is no act of one day
     ("The Pell Institute estimates that 3,000 jobs will go.", [None]),
     # a date inside what was said is not when it was said

@@ -306,8 +306,8 @@ def _content(
                 and not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
             ]  # fmt: skip
             if more:
-                last = max(t.i for c in more for t in c.subtree)
-                toks = [doc[i] for i in range(toks[0].i, last + 1)]
+                through = max(t.i for c in more for t in c.subtree)
+                toks = [doc[i] for i in range(toks[0].i, through + 1)]
         if (
             clause.i > verb.i
             and verb.lemma_ != "tell"

@@ -172,6 +172,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     last_content, last_unit_end = "", -1  # what the last claim quoted, for a quotation that goes on
     decimal_comma = uses_decimal_commas(article.text)
     events = event_days(doc, published)
+    lede_present = False  # the story opens on "X says ...": X's day is given further on
     for att in find_attributions(doc):
         said_on, vague = _said_on(doc, att, published, events)
         frame = _frame_text(doc, att)
@@ -240,6 +241,8 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             url=article.url,
             published=article.published,
         )
+        if not claims:
+            lede_present = att.present and said_on is None
         claims.append(
             Claim(
                 id=claim_id(known.name.text, statement),
@@ -252,7 +255,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 relayed_by=relayed_by,
             )
         )
-    claims = _named_later(claims, context)
+    claims = _lede_day(_named_later(claims, context), lede_present)
     claims, renamed = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
     speakers = []
@@ -303,6 +306,15 @@ def _kind_of_relay(text: str) -> str:
     if words and words[-1] in TITLE_WORDS:
         return ANONYMOUS
     return PERSON if len(words) in (2, 3) and text.istitle() else ORGANISATION
+
+
+def _lede_day(claims: list[Claim], lede_present: bool) -> list[Claim]:
+    """A story that opens on "X says ..." dates X's words further on ("X told reporters on Friday"): the
+    lede takes the day of the speaker's first dated statement after it."""
+    if not lede_present or not claims:
+        return claims
+    later = next((c.said_on for c in claims[1:] if c.speaker == claims[0].speaker and c.said_on), None)
+    return [replace(claims[0], said_on=later), *claims[1:]] if later else claims
 
 
 def _named_later(claims: list[Claim], context: Cast) -> list[Claim]:
