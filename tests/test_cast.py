@@ -64,6 +64,11 @@ SPEAKERS = [
         "Lawmaker Park Ji-hoon said 50 officials had resigned. Park said the inquiry would go on.",
         ["Park Ji-hoon", "Park Ji-hoon"],
     ),
+    # a title written as a name, then the person in apposition
+    (
+        "The Port Commander in the region, Jonas Ekberg, told journalists that 9 boats were seized.",
+        ["Jonas Ekberg"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

@@ -86,6 +86,8 @@ DAYS = [
     ),
     # a present-tense view is no act of one day
     ("The Pell Institute estimates that 3,000 jobs will go.", [None]),
+    # "as of" dates what was counted, not the saying
+    ("Spokeswoman Vera Lind said as of Thursday 4,000 people had registered.", [None]),
     # a date inside what was said is not when it was said
     ('Club president Ana Reis said: "We will play 12 games from April 2 onwards."', [None]),
 ]

@@ -51,6 +51,10 @@ def _statement(text: str) -> str:
 SPEAKING_DAY = frozenset({"today", "tonight", "this morning", "this evening"})
 
 
+#: Words before a date that make it the day of what is counted, not of the saying.
+AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|since|until|through|by)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+
+
 def _said_on(
     doc: Doc, att: Attribution, published: date | None, events: dict[str, date]
 ) -> tuple[date | None, bool]:
@@ -63,8 +67,8 @@ def _said_on(
     best: tuple[int, date | None] | None = None
     for mention in mentions:
         at, to = start + mention.start, start + mention.end
-        if not any(fs <= at and to <= fe for fs, fe in att.frame):
-            continue
+        if not any(fs <= at and to <= fe for fs, fe in att.frame) or AS_OF.search(doc.text, 0, at):
+            continue  # "said as of yesterday the count was 40": the day of the count, not of the saying
         distance = min(abs(at - att.verb_at), abs(to - att.verb_at))
         if best is None or distance < best[0]:
             best = (distance, None if SPAN_MENTION.search(mention.text) else mention.value)
@@ -169,7 +173,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     anchor: date | None = None  # the day the story last named, for "hours later", "two days later"
     previous: tuple[Member, int] | None = None  # the last claim's speaker and where that claim ended
     att_end = -1  # where the last attribution that became a claim ended
-    last_content, last_unit_end = "", -1  # what the last claim quoted, for a quotation that goes on
+    last_content, last_said_end = "", -1  # what the last claim quoted, for a quotation that goes on
     decimal_comma = uses_decimal_commas(article.text)
     events = event_days(doc, published)
     lede_present = False  # the story opens on "X says ...": X's day is given further on
@@ -217,7 +221,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         if said_on is not None:
             anchor = said_on
             known.occasions.update(dict.fromkeys(occasions, said_on))
-        if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_unit_end : att.unit[0]]:
+        if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_said_end : att.content[0]]:
             # '"A," she said. "B."': one quotation, one claim
             last_content = f"{last_content} {content}"
             statement = _statement(last_content)
@@ -228,9 +232,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 figures=tuple(parse_figures(last_content, decimal_comma=decimal_comma)),
                 topic=topic_of(statement),
             )
-            last_unit_end = att.unit[1]
+            last_said_end = att.content[1]
             continue
-        last_content, last_unit_end = content, att.unit[1]
+        last_content, last_said_end = content, att.content[1]
         sentence = re.sub(r"\s+", " ", doc.text[att.unit[0] : att.unit[1]]).strip()
         statement = _statement(content)
         figures = tuple(parse_figures(content, decimal_comma=decimal_comma))

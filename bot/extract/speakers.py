@@ -194,7 +194,9 @@ def name_of(head: Token) -> Name | None:
         return Name(lower, "reference", head=lower) if lower in PRONOUNS else None
     # an apposition that names the person wins: "Ukraine's army chief, Oleksandr Syrskyi, said"; so does a
     # name that closes the phrase: "The company that runs the plant, GreenCycle Ltd, said"
-    if head.pos_ == "NOUN":
+    # a title written as a name ("The NDLEA Commander in the state, Umar Adoro,") is a description too
+    titled_head = head.pos_ == "PROPN" and lower in TITLE_WORDS and lower not in ORG_WORDS
+    if head.pos_ == "NOUN" or titled_head:
         phrase = [t for t in head.subtree if not t.is_punct]
         closing = [
             t
@@ -205,7 +207,7 @@ def name_of(head: Token) -> Name | None:
             and t.right_edge.i == phrase[-1].i
         ]
         for child in [c for c in head.children if c.dep_ == "appos"] + closing:
-            if child.pos_ == "PROPN":
+            if child.pos_ == "PROPN" and (not titled_head or child.ent_type_ == "PERSON"):
                 inner = name_of(child)
                 if inner is not None:
                     np = _np_tokens(head)
