@@ -77,6 +77,19 @@ FRAMES = {
             ("Lia Holm", "12 trails were shut"),
         ),
     ],
+    "relative clause: 'X, who said ..., did'": [
+        (
+            "Councillor Vik Borg, who said the levy would raise $2 million, voted against the plan.",
+            ("Vik Borg", "the levy would raise $2 million"),
+        ),
+        ("The bridge, which opened in 1990, carries 40,000 cars a day.", None),
+    ],
+    "quoted as saying: the one quoted speaks, the one quoting relays": [
+        (
+            "The state news agency quoted the governor, Ali Mensah, as saying that 40 homes were lost.",
+            ("Ali Mensah", "40 homes were lost"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

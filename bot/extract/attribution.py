@@ -127,7 +127,29 @@ def _subject(verb: Token) -> Token | None:
     # "X said ... and added ...", "X said ..., adding: ..." share the subject of the verb they hang on
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head != verb and verb.head.pos_ in ("VERB", "AUX"):
         return _subject(verb.head)
-    return None
+    if _relative_speech(verb):  # "Mayor X, who said he opposed ..., broke the tie": the mayor said it
+        return verb.head
+    quoted = _quoted_as_saying(verb)
+    return quoted[0] if quoted else None
+
+
+def _relative_speech(verb: Token) -> bool:
+    """A speech verb in a relative clause whose 'who' is the one speaking."""
+    return verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.lower_ in ("who", "which", "that") for c in verb.children
+    )
+
+
+def _quoted_as_saying(verb: Token) -> tuple[Token, Token | None] | None:
+    """ "The agency quoted the governor as saying ...": the governor spoke; the agency passed it on."""
+    prep = verb.head
+    if verb.dep_ != "pcomp" or prep.lower_ != "as" or prep.head.lemma_ not in ("quote", "cite"):
+        return None
+    quoting = prep.head
+    spoke = next((c for c in quoting.children if c.dep_ == "dobj"), None)
+    if spoke is None:
+        return None
+    return spoke, next((c for c in quoting.children if c.dep_ == "nsubj"), None)
 
 
 NEGATORS = frozenset("neither nor no none nobody".split())
@@ -484,7 +506,7 @@ def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
         # '"We are ready," she added.': a clause-only verb beside a quotation has its clause
         if not _is_speech(tok) and not (quoted and tok.lemma_ in CLAUSE_ONLY and tok.lemma_ != "call"):
             continue
-        if tok.dep_ in ("amod", "acl", "relcl") or _in_quote(tok, quotes):
+        if (tok.dep_ in ("amod", "acl", "relcl") and not _relative_speech(tok)) or _in_quote(tok, quotes):
             continue
         if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "never" for c in tok.children):
             continue  # "was reported", "did not say", "has never confirmed"
@@ -568,6 +590,9 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if speaker is None:
             continue
         relayed = _cited(verb)
+        quoted_by = _quoted_as_saying(verb)
+        if quoted_by and quoted_by[1] is not None:
+            relayed = _np_text(quoted_by[1])
         if verb.lemma_ == "tell":
             for obj in verb.children:
                 told = name_of(obj) if obj.dep_ in ("dobj", "dative") and obj.pos_ == "PROPN" else None
