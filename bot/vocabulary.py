@@ -119,7 +119,8 @@ STOPWORDS = frozenset(
 )
 
 _NUMBER = re.compile(r"[\d.,']+")  # "4.2", "1,000": figures, never topic words
-_WORD = re.compile(r"[a-z0-9]+(?:[.'’][a-z0-9]+)*\.?")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # ... but a year is: "2024 deliveries", "the 2025 budget"
+_WORD = re.compile(r"[a-z0-9]+(?:[.'’&][a-z0-9]+)*\.?")  # "u.s.", "korea's", "at&t" are one word each
 
 
 def stem(word: str) -> str:
@@ -176,7 +177,21 @@ RELATED: dict[str, Sequence[str]] = {
     "@tariffs": "tariff tariffs duties levies levy import duties".split(),
     "@ceasefire": ("ceasefire", "cease-fire", "truce", "armistice", "peace deal", "peace talks"),
     "@refugees": "refugee refugees asylum migrants migrant asylum-seekers".split(),
-    "@power": ("outage", "outages", "blackout", "blackouts", "without power", "power cuts"),
+    "@power": (
+        "outage",
+        "outages",
+        "blackout",
+        "blackouts",
+        "without power",
+        "power cuts",
+        "power outage",
+        "power outages",
+        "lost power",
+        "no power",
+        "without electricity",
+        "no electricity",
+        "in the dark",
+    ),
     "@intelligence": (
         "intelligence",
         "spy agency",
@@ -332,7 +347,11 @@ def spans(text: str, extended: bool = True) -> list[tuple[str, str]]:
                 break
         else:
             token, written = tokens[i]
-            if token not in STOPWORDS and len(token) > 1 and not _NUMBER.fullmatch(token):
+            if (
+                token not in STOPWORDS
+                and len(token) > 1
+                and (_YEAR.fullmatch(token) or not _NUMBER.fullmatch(token))
+            ):
                 found.append((snowball(token) if extended else stem(token), written))
             i += 1
     return found

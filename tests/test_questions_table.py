@@ -40,6 +40,14 @@ SPEAKERS = [
     Speaker("Nadia Ferreira", "person", ("Nadia Ferreira", "Ferreira"), ("statistics office head",)),
     Speaker("Lumen Computing", "organisation", ("Lumen Computing",), ("company",)),
     Speaker("Amir Haddad", "person", ("Amir Haddad", "Haddad"), ("mediator",)),
+    Speaker(
+        "Brightwater Emergency Response and Recovery Agency",
+        "organisation",
+        ("Brightwater Emergency Response and Recovery Agency",),
+        (),
+    ),
+    Speaker("Okonjo", "person", ("Okonjo",), ()),
+    Speaker("T&K", "organisation", ("T&K",), ()),
 ]
 
 
@@ -200,6 +208,24 @@ CLAIMS = [
         _fig("Twelve", 12, "captives"),
     ),
     _claim("m2", "Amir Haddad", "Talks on the second stage begin next week.", date(2025, 3, 27)),
+    _claim(
+        "h4",
+        "Helio Motors",
+        "Helio Motors delivered 380,000 vehicles in 2023.",
+        date(2024, 1, 4),
+        _fig("380,000", 380000, "vehicles"),
+    ),
+    _claim(
+        "f1",
+        "Brightwater Emergency Response and Recovery Agency",
+        "About 6,500 homes in Brightwater were in the dark after the gale.",
+        date(2025, 10, 2),
+        _fig("about 6,500", 6500, "homes", "about"),
+    ),
+    _claim(
+        "o1", "Okonjo", "The revised budget only moves money between the same accounts.", date(2025, 5, 5)
+    ),
+    _claim("t1", "T&K", "It will slash its payroll by 2%.", date(2025, 9, 9), _fig("2%", 2, "%")),
 ]
 
 Row = tuple[str, tuple[str, ...], str | None]
@@ -358,7 +384,25 @@ ROWS: list[Row] = [
     ("quick question: who said 410,000 vehicles", ("h1",), "h1"),
     ("so what has ferreira said about payrolls lately", ("n1",), "n1"),
     ("what do you know about the trade deal", ("br1", "br2"), None),
+    # years are topic words; an acronym finds the long name it stands for (a place word in front may be
+    # left out); a full name finds a speaker the store knows by surname alone; "AT&T"-style names are one word
+    ("helio motors 2023 deliveries", ("h4",), "h4"),
+    ("how many vehicles did helio motors deliver in 2023", ("h4",), "h4"),
+    ("what did the ERRA say about homes without power", ("f1",), "f1"),
+    ("how many homes lost power according to the BERRA", ("f1",), "f1"),
+    ("homes without electricity in brightwater", ("f1",), "f1"),
+    ("power outage in Brightwater", ("f1",), "f1"),
+    ("what did grace okonjo say about the budget", ("o1",), "o1"),
+    ("Okonjo on the revised budget", ("o1",), "o1"),
+    ("how many jobs is T&K cutting", ("t1",), "t1"),
+    ("t&k payroll", ("t1",), "t1"),
     # must get nothing: unknown people, known people off their topics, places the store lacks
+    ("what did the EMRA say about homes without power", (), None),
+    ("what did the ERRA say about drones", (), None),
+    ("wildfires in brightwater", (), None),
+    ("what did grace okonjo say about drones", (), None),
+    ("what did T&K say about the earthquake", (), None),
+    ("what did Lagarde say about 2024 deliveries", (), None),
     ("what did Lagarde say about inflation", (), None),
     ("what did Okafor say about the strike", (), None),
     ("Christine Vasquez on the deficit", (), None),

@@ -60,6 +60,20 @@ def fold_name(name: str) -> str:
     return " ".join(name.split())
 
 
+_INITIAL_SKIP = frozenset("and of the for on in at &".split())
+
+
+def initials_of(name: str) -> list[str]:
+    """The acronyms a long name goes by: its words' first letters ("and", "of" left out), from the first
+    word or after any leading words ("Philippines' National Disaster ..." -> pndrrmc, ndrrmc, ...), three
+    letters at least and from names of three words or more."""
+    content = [w for w in re.findall(r"[^\W\d_]+", anyascii(name)) if w.lower() not in _INITIAL_SKIP]
+    if len(content) < 3:
+        return []
+    letters = "".join(w[0] for w in content).lower()
+    return [letters[k:] for k in range(len(letters) - 2)]
+
+
 def claim_date(claim: Claim) -> date:
     """When a claim was made, or failing that first reported: for 'latest' and recency ranking."""
     if claim.said_on:
@@ -118,6 +132,7 @@ class ClaimIndex:
     _around: dict[str, np.ndarray] = field(default_factory=dict)
     _carrying: dict[str, np.ndarray] = field(default_factory=dict)
     by_description: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers it describes
+    initials: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "ndrrmc" -> speakers so abbreviated
     alias_last: list[str] = field(
         default_factory=list
     )  # last word of each folded alias  # remembered answers of proper()
@@ -189,6 +204,12 @@ class ClaimIndex:
                 describing[term].add(name)
         index.by_description = {t: frozenset(names) for t, names in describing.items()}
         index.alias_last = [alias.split()[-1] if alias else "" for alias in index.alias_names]
+        abbreviated: dict[str, dict[str, None]] = defaultdict(dict)
+        for speaker in speakers:
+            for text in (speaker.name, *speaker.aliases):
+                for letters in initials_of(text):
+                    abbreviated[letters][speaker.name] = None
+        index.initials = {k: tuple(v) for k, v in abbreviated.items()}
         named: dict[str, set[str]] = defaultdict(set)
         for speaker in speakers:
             for text in (speaker.name, *speaker.aliases):

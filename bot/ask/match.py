@@ -6,9 +6,11 @@ that never makes the answer, so an off-topic question gets an honest empty answe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -174,6 +176,8 @@ def resolve_speakers(question: Question, index: ClaimIndex) -> SpeakerMatch:
         picked = _with_title(tuple(dict.fromkeys((*sure, *namesakes))), question.title, index)
         if picked and (not sure or set(picked) != set(namesakes)):
             sure = picked
+    if not sure:
+        sure = _by_initials(name, index) or _by_lone_surname(name, index)
     if sure and all(index.speaker_kind.get(n, "person") == "person" for n in sure):
         return SpeakerMatch(sure, ())
     # an organisation, a country, a role: everyone who speaks for it
@@ -182,6 +186,25 @@ def resolve_speakers(question: Question, index: ClaimIndex) -> SpeakerMatch:
     if merged:
         return SpeakerMatch(merged, ())
     return match
+
+
+def _by_initials(name: str, index: ClaimIndex) -> tuple[str, ...]:
+    """An acronym typed for a long name: "ndrrmc" -> the National Disaster Risk Reduction and Management
+    Council (a place word before it, such as "Philippines'", may be left out)."""
+    letters = re.sub(r"[^a-z]", "", anyascii(name).lower())
+    if " " in name.strip() or len(letters) < 3:
+        return ()
+    return index.initials.get(letters, ())
+
+
+def _by_lone_surname(name: str, index: ClaimIndex) -> tuple[str, ...]:
+    """A full name typed for a speaker the store knows only by surname: "cortney niland" -> Niland. Only
+    when the surname is that speaker's whole name and no one else's."""
+    words = fold_name(name).split()
+    if len(words) < 2 or len(words[-1]) < 4:
+        return ()
+    owners = {o for a, o in zip(index.alias_names, index.alias_owner, strict=True) if a == words[-1]}
+    return tuple(owners) if len(owners) == 1 else ()
 
 
 def _typed(question: Question, phrase: str | None) -> str | None:
@@ -311,11 +334,8 @@ def _answer(
         threshold = FIGURE_RELEVANT
     loose = np.flatnonzero(scores >= threshold) if pool is None else pool[scores[pool] >= threshold]
     missing = [t for t in sorted(hard) if not len(_carrying(index, t))]
-    unknown_news = [t for t in sorted(wanted - hard) if t.startswith("@") and not len(_carrying(index, t))]
-    if unknown_news and not everyone:
-        missing += unknown_news  # a news topic the store has no claim on ("wildfires"): nothing, said so
     elsewhere = _elsewhere(index, loose, scores, missing) if len(loose) else not everyone
-    if missing and (elsewhere or (unknown_news and not everyone)):
+    if missing and elsewhere:
         # the store has nothing on that place or name, and what it has on the rest is about another one
         return Answer(
             question.text,

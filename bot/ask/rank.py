@@ -33,13 +33,18 @@ def relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
     scores = np.zeros(len(index.claims), np.float32)
     total_claims = max(len(index.claims), 1)
     groups = []
+    unknown = 0.0
     for term in wanted:
         # a claim carries the name of whoever made it: "tesla deliveries" finds what Tesla said
         own, around = index.own(term), index.around(term)
         count = len(own) + len(around)
         if count:
             groups.append((math.log(1 + total_claims / count), own, around))
-    total = sum(g[0] for g in groups)
+        elif term.startswith("@"):
+            # a news topic no claim is about ("wildfires") still is half the question: it weighs as the
+            # rarest word would, so "wildfires in chile" is not answered with whatever Chile had
+            unknown += math.log(1 + total_claims)
+    total = sum(g[0] for g in groups) + unknown
     if total == 0:
         return scores
     for idf, own, around in groups:

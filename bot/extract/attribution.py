@@ -235,11 +235,13 @@ def _according_to(unit: Span) -> tuple[Token, Token] | None:
     return None
 
 
-def _frame(unit: Span, verb: Token, content: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+def _frame(
+    unit: Span, verb: Token, content: tuple[int, int], others: list[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
     """The attribution around what was said, less participle tails ("..., referring to the meeting on
-    January 9"), which speak of other times."""
+    January 9"), which speak of other times, and less what other verbs of the sentence said."""
     holes = sorted(
-        [content]
+        [content, *others]
         + [
             _chars(c)
             for c in verb.children
@@ -427,6 +429,8 @@ def _with_object(doc: Doc, verb: Token) -> tuple[int, int]:
     if not parts:
         return _strip_content(doc, verb.idx, verb.idx + len(verb.text))
     end = max(t.i for c in parts for t in c.subtree)
+    if verb.lemma_ == "put":  # the estimate itself: "at more than 3,000", wherever the parser hung it
+        end = max([end] + [t.right_edge.i for t in verb.subtree if t.lower_ == "at" and t.i > verb.i])
     return _strip_content(doc, verb.idx, doc[end].idx + len(doc[end].text))
 
 
@@ -473,9 +477,10 @@ def _is_estimate(put: Token) -> bool:
     doc = put.doc
     if put.i + 1 < len(doc) and doc[put.i + 1].lower_ in ("in", "on", "off", "up", "out", "forward"):
         return False  # "put in", "put up": another verb
-    for child in put.children:
-        if child.dep_ == "prep" and child.lower_ == "at" and any(t.like_num for t in child.subtree):
+    for tok in put.subtree:  # "put X's dead and wounded in the region at more than 3,000"
+        if tok.lower_ == "at" and tok.dep_ == "prep" and any(t.like_num for t in tok.subtree):
             return True
+    for child in put.children:
         pronoun = child.dep_ == "dobj" and child.lower_ in ("them", "it") and child.i + 1 < len(doc)
         if pronoun and doc[child.i + 1].text in ('"', "\u201c"):
             return True
@@ -615,7 +620,7 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if content in seen_content or not _has_substance(doc, content):
             continue
         seen_content.append(content)
-        frame = (aside,) if aside else _frame(unit, verb, content)
+        frame = (aside,) if aside else _frame(unit, verb, content, seen_content[:-1])
         continues = verb.lemma_ in CONTINUING_LEMMAS or any(c.lower_ == "also" for c in verb.children)
         present = verb.tag_ in ("VBZ", "VBP")
         found_here.append(

@@ -68,7 +68,7 @@ class Cast:
             if ent.label_ in ("PERSON", "ORG"):
                 kind = PERSON if ent.label_ == "PERSON" else ORGANISATION
                 words = list(ent)
-                while len(words) > 1 and words[0].lower_ in TITLE_WORDS:  # "Lawmaker Jane Doe"
+                while len(words) > 1 and words[0].lower_ in (TITLE_WORDS if kind == PERSON else {"the"}):
                     words = words[1:]
                 text = doc[words[0].i : ent.end].text
                 titles = _titles_before(doc, words[0].i) if kind == PERSON else ()
@@ -118,6 +118,15 @@ class Cast:
                 surname_match(known.name.text, name.text)
             ):
                 return known
+        if name.kind == ORGANISATION:  # "South Korea's Joint Chiefs of Staff" is the Joint Chiefs of Staff
+            bare = _unowned(name.text)
+            for known in reversed(self.known):
+                if (
+                    known.name.kind == ORGANISATION
+                    and bare == _unowned(known.name.text)
+                    and bare[:1].isupper()
+                ):
+                    return known
         return None
 
     def note(self, name: Name, said_on: date | None, *, speaking: bool = True) -> Member:
@@ -172,7 +181,8 @@ class Cast:
     def _recent_speaker(self, kinds: tuple[str, ...], before: int, within: int = 3) -> Name | None:
         """The latest speaker of these kinds whose statement ended at most `within` sentences back."""
         for member in reversed(self.known):
-            if member.name.kind in kinds and 0 <= member.last_end <= before:
+            if member.name.kind in kinds and member.last_end >= 0:
+                # a speaker of this very sentence counts too ("It said ... and warned ...")
                 between = [s for s in self.doc.sents if member.last_end <= s.start_char < before]
                 if len(between) <= within:
                     return member.name
@@ -213,6 +223,28 @@ class Cast:
             if titled and (not qualifiers or qualifiers & words):
                 return other
         return None
+
+    def named_organisation(self, member: Member) -> Name | None:
+        """The organisation a described body is: "South Korea's spy agency" in an article that names one
+        agency, the National Intelligence Service (NIS), is that agency."""
+        text = member.name.text
+        described = re.sub(r"^.*?['’]s\s+", "", text)
+        if member.name.kind != ORGANISATION or described == text or not described.islower():
+            return None
+        group = next((g for g in ORGANISATION_CLASSES if member.name.head in g), None)
+        if group is None:
+            return None
+        named = {
+            n.text
+            for _, n, _ in self.mentions
+            if n.kind == ORGANISATION and n.text.split()[-1].lower() in group and not n.text.islower()
+        }
+        named |= {full for full in self.acronyms.values() if full.split()[-1].lower() in group}
+        owner = text[: len(text) - len(described)]
+        # another owner's body is another body: "Britain's Defence Ministry" is no South Korean agency
+        named = {n for n in named if not re.match(r"^.*?['’]s\s", n) or n.startswith(owner)}
+        named = {re.sub(r"^.*?['’]s\s+", "", n) for n in named} - {described}
+        return Name(named.pop(), ORGANISATION, head=member.name.head) if len(named) == 1 else None
 
     def _of_class(self, head: str, before: int) -> Name | None:
         """The latest organisation of the kind a description names: "the agency" is the last agency,
@@ -377,6 +409,11 @@ def acronyms(doc: Doc) -> dict[str, str]:
                 if short not in found and _abbreviates(short, full):
                     found[short] = full
     return found
+
+
+def _unowned(name: str) -> str:
+    """A name without its owner: "Kenya's Electoral Commission" -> "Electoral Commission"."""
+    return re.sub(r"^(?:the\s+)?[\w .-]+?['’]s\s+", "", name, flags=re.IGNORECASE)
 
 
 def _titles_before(doc: Doc, start: int) -> tuple[str, ...]:

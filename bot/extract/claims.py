@@ -331,6 +331,12 @@ def _named_later(claims: list[Claim], context: Cast) -> list[Claim]:
         if person is not None:
             person.roles.add(claim.speaker.lower())
             claim = replace(claim, speaker=person.name.text, id=claim_id(person.name.text, claim.statement))
+        body = context.named_organisation(member) if member is not None else None
+        if member is not None and body is not None:
+            named = context.note(body, None, speaking=False)
+            named.roles.add(claim.speaker.lower())
+            named.aliases.update(member.aliases)
+            claim = replace(claim, speaker=named.name.text, id=claim_id(named.name.text, claim.statement))
         out.append(claim)
     return out
 
