@@ -69,6 +69,29 @@ SPEAKERS = [
         "The Port Commander in the region, Jonas Ekberg, told journalists that 9 boats were seized.",
         ["Jonas Ekberg"],
     ),
+    # a described body is the one body of its kind the article names with its initials
+    (
+        "Norland's spy agency told lawmakers that 40 agents had defected, after a briefing by the Office of "
+        "National Security (ONS).",
+        ["Office of National Security"],
+    ),
+    # ... but never another owner's body
+    (
+        "Norland's health agency said 90 cases were found. Vestia's Health Agency said it would send 20 "
+        "doctors.",
+        ["Norland's health agency", "Vestia's Health Agency"],
+    ),
+    # a body's view passed on by a lawmaker is the body's claim
+    (
+        "Norland's intelligence service now believes that 500 troops were lost, lawmaker Ana Berg said.",
+        ["Norland's intelligence service"],
+    ),
+    # an owner's name and the bare name are one body within an article
+    (
+        "Vestia's Joint Command said on Monday that 7 ships were damaged. The Joint Command said 2 would "
+        "sink.",
+        ["Vestia's Joint Command", "Vestia's Joint Command"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.extract.speakers import ORGANISATION, Name, name_of, name_of_span
+from bot.extract.speakers import ORG_WORDS, ORGANISATION, Name, name_of, name_of_span
 from bot.lexicon import CONTINUING_VERBS, NEEDS_PARTICLE, REPORTING_VERBS
 
 #: Verbs that report speech or a stated estimate (lemmas; the parser sometimes leaves a form unlemmatised).
@@ -617,6 +617,10 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if found is None:
             continue
         content, quoted = found
+        assessed = None if quoted else _inner_source(doc, content)
+        if assessed is not None and speaker.kind != ORGANISATION:
+            # "The agency now believes 2,000 died, lawmaker X said": the agency's view, X passed it on
+            speaker, relayed, content = assessed[0], speaker.text, assessed[1]
         if content in seen_content or not _has_substance(doc, content):
             continue
         seen_content.append(content)
@@ -633,6 +637,29 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         yield from _colon_quote(unit, quotes)
     if according is not None and not verbs:
         yield from _according_only(unit, according)
+
+
+#: Verbs by which an organisation states a view that someone else then passes on.
+ASSESSMENT_VERBS = frozenset("believe estimate assess say tell report conclude calculate".split())
+
+
+def _inner_source(doc: Doc, content: tuple[int, int]) -> tuple[Name, tuple[int, int]] | None:
+    """An organisation's assessment that is all of what was said: "[the agency now believes that 2,000
+    died]". Returns the organisation and what it assessed."""
+    span = doc.char_span(content[0], content[1], alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    if root.lemma_ not in ASSESSMENT_VERBS or root.pos_ != "VERB":
+        return None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    clause = next((c for c in root.children if c.dep_ == "ccomp"), None)
+    if subject is None or clause is None or subject.lower_ not in ORG_WORDS:
+        return None
+    name = name_of(subject)
+    if name is None or name.kind != ORGANISATION:
+        return None
+    return name, _strip_content(doc, clause.left_edge.idx, content[1])
 
 
 def _parenthetical(unit: Span, verb: Token) -> tuple[int, int] | None:

@@ -237,14 +237,24 @@ class Cast:
         named = {
             n.text
             for _, n, _ in self.mentions
-            if n.kind == ORGANISATION and n.text.split()[-1].lower() in group and not n.text.islower()
+            if n.kind == ORGANISATION and _words(n.text) & group and not n.text.islower()
         }
-        named |= {full for full in self.acronyms.values() if full.split()[-1].lower() in group}
+        named |= {full for full in self.acronyms.values() if _words(full) & group}
         owner = text[: len(text) - len(described)]
         # another owner's body is another body: "Britain's Defence Ministry" is no South Korean agency
-        named = {n for n in named if not re.match(r"^.*?['’]s\s", n) or n.startswith(owner)}
+        owned = {m.group(1) for m in re.finditer(r"(\S+['’]s\s+)(?=[A-Z])", self.doc.text)}
+        named = {
+            n
+            for n in named
+            if not any(f"{o}{_unowned(n)}" in self.doc.text for o in owned if not owner.endswith(o))
+        }
         named = {re.sub(r"^.*?['’]s\s+", "", n) for n in named} - {described}
-        return Name(named.pop(), ORGANISATION, head=member.name.head) if len(named) == 1 else None
+        # the body must be named fully with its initials, or share a word with the description
+        expansions = set(self.acronyms.values())
+        named = {n for n in named if n in expansions or _words(n) & _words(described)}
+        if text in expansions or len(named) != 1:
+            return None  # a body the article already gives initials ("known as HUR") is named enough
+        return Name(named.pop(), ORGANISATION, head=member.name.head)
 
     def _of_class(self, head: str, before: int) -> Name | None:
         """The latest organisation of the kind a description names: "the agency" is the last agency,

@@ -205,7 +205,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             said_on = next((earlier.occasions[o] for o in occasions if o in earlier.occasions), None)
             if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
-        relayed_by = _relay(context, att)
+        relayed_by = _relay(context, att, said_on)
         content = _said(doc.text, att)
         if undated and said_on is None:
             said_on = (
@@ -290,7 +290,7 @@ def _day_of_same_figures(claims: list[Claim], figures: list[Figure]) -> date | N
     return None
 
 
-def _relay(context: Cast, att: Attribution) -> str | None:
+def _relay(context: Cast, att: Attribution, said_on: date | None) -> str | None:
     """Who passed the statement on, as the cast knows them: "citing the agency" is the agency named
     before; a name is noted in the cast for later references."""
     text = att.relayed_by
@@ -301,7 +301,9 @@ def _relay(context: Cast, att: Attribution) -> str | None:
         ref = Name(text, "reference", head=words[-1], fallback_kind=None)
         member = context.resolve(ref, att.verb_at)
         return member.name.text if member is not None else text
-    context.note(Name(text, _kind_of_relay(text)), None, speaking=False)
+    relay = context.note(Name(text, _kind_of_relay(text)), None, speaking=False)
+    relay.said_on = relay.said_on or said_on  # who passed it on spoke that day too
+    relay.last_end = max(relay.last_end, att.unit[1])
     return text
 
 
