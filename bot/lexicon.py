@@ -95,7 +95,7 @@ ORG_WORDS = frozenset(
     bureau board union federation association organisation organization fund agency's network
     newspaper media outlet press times post journal news tv television radio channel agency guard
     guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
-    reuters bloomberg interfax body regulator watchdog brigade
+    reuters bloomberg interfax body regulator watchdog brigade centre center
     """.split()
 )
 

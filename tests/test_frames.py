@@ -1,7 +1,7 @@
 """Attribution frames, table-driven: each frame with sentences it must read and sentences it must not.
 
-Every sentence is invented for the test. A row: text -> (speaker, a phrase the statement holds) for the
-first claim, or None when the text holds no claim at all.
+Every sentence is invented for the test. A row: text -> (speaker, a phrase the statement holds) of one of
+its claims, or None when the text holds no claim at all.
 """
 
 from __future__ import annotations
@@ -90,6 +90,29 @@ FRAMES = {
             ("Ali Mensah", "40 homes were lost"),
         ),
     ],
+    "according to X, with other verbs in the sentence": [
+        (
+            "Sales fell short of the 9,000 units that traders had expected, according to analyst Lisa Roe, "
+            "who called the year solid.",
+            ("Lisa Roe", "9,000 units"),
+        ),
+    ],
+    "a source inside what was said is not where it ends": [
+        (
+            "Governor Ivo Tamm said that, according to the reports he had, 14 villages were cut off.",
+            ("Ivo Tamm", "14 villages were cut off"),
+        ),
+    ],
+    "organisations by their kind of name": [
+        (
+            "The coastal emergency centre, known as Cemar, said 92 boats were missing.",
+            ("coastal emergency centre", "92 boats"),
+        ),
+        (
+            "Northern and Southern border agencies say 3,000 people crossed.",
+            ("Northern and Southern border agencies", "3,000"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',
@@ -108,6 +131,5 @@ def test_frames(nlp: Language, frame: str, text: str, expected: tuple[str, str] 
         assert claims == [], (frame, claims)
         return
     speaker, phrase = expected
-    assert claims, (frame, text)
-    assert claims[0].speaker == speaker, (frame, claims[0])
-    assert phrase.lower() in claims[0].statement.lower(), (frame, claims[0].statement)
+    found = [(c.speaker, c.statement) for c in claims]
+    assert any(s == speaker and phrase.lower() in t.lower() for s, t in found), (frame, found)

@@ -453,7 +453,9 @@ RELAY_TAIL = re.compile(r",\s+(?:citing|according to)\s")
 def _before_relay(doc: Doc, start: int, end: int) -> int:
     """What was said stops where the report names its source: '..., citing people familiar with it'."""
     found = RELAY_TAIL.search(doc.text, start, end)
-    return found.start() if found else end
+    if found is None or len(doc.text[start : found.start()].split()) < 3:
+        return end  # "that, according to the figures he had, no one was left": a source inside, not a tail
+    return found.start()
 
 
 def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
@@ -635,8 +637,12 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
     yield from found_here
     if not verbs:
         yield from _colon_quote(unit, quotes)
-    if according is not None and not verbs:
-        yield from _according_only(unit, according)
+    if according is not None and not any(a.content[0] <= according[0].idx < a.content[1] for a in found_here):
+        # "..., according to X, who called it ...": X's claim is the sentence, whatever else X did
+        taken = [a.content for a in found_here]
+        for att in _according_only(unit, according):
+            if not any(s < att.content[1] and att.content[0] < e for s, e in taken):
+                yield att
 
 
 #: Verbs by which an organisation states a view that someone else then passes on.

@@ -409,7 +409,7 @@ def acronyms(doc: Doc) -> dict[str, str]:
             and doc[tok.i + 1].lower_ == "as"
         ):
             name = name_of(tok.head)
-            if doc[tok.i + 2].text.isupper() and name is not None and not name.is_reference:
+            if doc[tok.i + 2].text[:1].isupper() and name is not None and not name.is_reference:
                 found[doc[tok.i + 2].text] = name.text
     shorts = {t.text for t in doc if t.text.isupper() and 2 <= len(t.text) <= 6}
     for ent in doc.ents:

@@ -248,7 +248,13 @@ def name_of(head: Token) -> Name | None:
     represented = _speaking_for(head)
     if represented is not None:
         return represented
-    org = lower in ORG_WORDS or lower in COMPANY_WORDS or any(t.ent_type_ == "ORG" for t in tokens)
+    lemma = head.lemma_.lower()  # "agencies", "ministries"
+    org = (
+        lower in ORG_WORDS
+        or lemma in ORG_WORDS
+        or lower in COMPANY_WORDS
+        or any(t.ent_type_ == "ORG" for t in tokens)
+    )
     if not org and not is_human_noun(head):
         return None
     kind = ORGANISATION if org else ANONYMOUS
