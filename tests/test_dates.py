@@ -132,6 +132,17 @@ INFER: list[tuple[str, date | None]] = [
     ("Updated 2025-02-10T08:30:00Z. The court ruled on Feb. 9.", D("2025-02-10")),
     # the latest full date
     ("The plant opened on June 3, 2019 and closed on 2 May 2023.", D("2023-05-02")),
+    # the lead's weekday is no earlier than the latest day pinned down (Jan. 1, 2025 was a Wednesday)
+    (
+        "The mayor said on Saturday that 20 roads were closed. In 2025 the city grew. On January 1 the "
+        "council met.",
+        D("2025-01-04"),
+    ),
+    # a sentence that looks ahead names a day still to come, not the day of writing
+    (
+        "In 2025 the talks resumed. The envoy spoke on January 3. The next round will open on January 20.",
+        D("2025-01-03"),
+    ),
     # month-days combined with a year the text names
     ("In the first three days of 2025 the army lost ground. On January 4 the mayor spoke.", D("2025-01-04")),
     (

@@ -294,6 +294,19 @@ def _place_month_days(loose: list[tuple[int, int]], floor: date, floor_is_day: b
     return max((d for m, dd in loose if (d := _closest_year(m, dd, floor))), default=None)
 
 
+#: A sentence that looks ahead: its dates are still to come, so they say nothing of when it was written.
+_FUTURE_RE = re.compile(
+    r"\b(?:will|shall|is\s+due|are\s+due|scheduled|upcoming|next|ahead\s+of|winds?\s+down|ends?\s+on)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_of(text: str, at: int) -> str:
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
+    ends = [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
+    return text[start : min(ends, default=len(text))]
+
+
 def infer_published(text: str) -> date | None:
     """Best guess of an undated article's publication date from its own text.
 
@@ -309,9 +322,11 @@ def infer_published(text: str) -> date | None:
          floor, among them (or the floor itself when it is a full date), such that every month-day,
          placed in its year closest to P, falls on or before P. So "the first three days of 2025" +
          "January 4" + "Dec. 23" -> 2025-01-04, and "August 2024" + "Dec. 23" + "January 1" -> 2025-01-01.
-    3. None when there is no full date and no month-day with a year to anchor it.
-    Limits: future events ("the vote on March 3, 2030", "on January 20" for a coming date, "in 2030")
-    push the guess too late; weekdays and "yesterday" cannot help without a date.
+    3. The first plain weekday ("said on Saturday") is then moved to no earlier than that day: a story
+       leads with news of the days after the last date it pins down.
+    4. None when there is no full date and no month-day with a year to anchor it.
+    Month-days in a sentence that looks ahead ("will", "next", "upcoming", "scheduled") are left out.
+    Limits: other future events ("the vote on March 3, 2030", "in 2030") push the guess too late.
     """
     cands = _candidates(text)
     for c in cands:
@@ -322,10 +337,19 @@ def infer_published(text: str) -> date | None:
     latest_day = max(pinned, default=None)
     floor = max([*pinned, *(_prose_floor(m) for m in _PROSE_YEAR_RE.finditer(text))], default=None)
     loose = [
-        (c.month, c.day) for c, v in zip(cands, values, strict=True) if c.kind == "month_day" and v is None
+        (c.month, c.day)
+        for c, v in zip(cands, values, strict=True)
+        if c.kind == "month_day" and v is None and not _FUTURE_RE.search(_sentence_of(text, c.start))
     ]
     if floor is not None and loose:
         guess = _place_month_days(loose, floor, floor == latest_day)
         if guess is not None:
             pinned.append(guess)
-    return max(pinned, default=None)
+    guess = max(pinned, default=None)
+    lead = next((c for c in cands if c.kind == "weekday" and c.mode == "on_or_before"), None)
+    if guess is not None and lead is not None:
+        # the story's first weekday ("said on Saturday") is news of the days after the latest date pinned
+        # down: no earlier than it
+        while _weekday_value(lead, guess) < max(pinned):
+            guess += timedelta(days=1)
+    return guess
