@@ -138,6 +138,8 @@ INFER: list[tuple[str, date | None]] = [
         "council met.",
         D("2025-01-04"),
     ),
+    # budget and forecast years run ahead of the day of writing
+    ("The plan covers fiscal years 2030 and 2031. The council met on May 30.", None),
     # a sentence that looks ahead names a day still to come, not the day of writing
     (
         "In 2025 the talks resumed. The envoy spoke on January 3. The next round will open on January 20.",

@@ -301,6 +301,10 @@ _FUTURE_RE = re.compile(
 )
 
 
+#: Years of budgets and forecasts run ahead of the day of writing: "for fiscal years 2025 and 2026".
+_FISCAL_RE = re.compile(r"\b(?:fiscal|financial|budget|forecast|projections?)\b", re.IGNORECASE)
+
+
 def _sentence_of(text: str, at: int) -> str:
     start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at)) + 1
     ends = [i for i in (text.find(".", at), text.find("\n", at)) if i >= 0]
@@ -335,7 +339,12 @@ def infer_published(text: str) -> date | None:
     values = _resolve(text, cands, None)
     pinned = [v for v in values if v is not None]
     latest_day = max(pinned, default=None)
-    floor = max([*pinned, *(_prose_floor(m) for m in _PROSE_YEAR_RE.finditer(text))], default=None)
+    years = [
+        m
+        for m in _PROSE_YEAR_RE.finditer(text)
+        if not _FISCAL_RE.search(text, max(0, m.start() - 30), m.start())
+    ]
+    floor = max([*pinned, *(_prose_floor(m) for m in years)], default=None)
     loose = [
         (c.month, c.day)
         for c, v in zip(cands, values, strict=True)
