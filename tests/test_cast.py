@@ -112,6 +112,17 @@ def test_speakers_come_from_the_cast(nlp: Language, text: str, speakers: list[st
     assert [c.speaker for c in claims] == speakers, [(c.speaker, c.statement) for c in claims]
 
 
+def test_a_role_given_anywhere_in_the_article_becomes_a_role(nlp: Language) -> None:
+    text = (
+        "The figures match those given by the harbour's chief inspector, Mira Sand, on Monday. "
+        "Sand said 14 boats had sunk."
+    )
+    _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    assert [(s.name, s.kind, "chief inspector" in s.roles) for s in speakers] == [
+        ("Mira Sand", "person", True)
+    ]
+
+
 def test_acronym_becomes_an_alias_of_the_full_name(nlp: Language) -> None:
     text = "The Office for Rail Standards (ORS) said 9 lines were late. ORS said the fault was fixed."
     _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))

@@ -85,6 +85,14 @@ class Cast:
             if len({n.text for n in names}) > 1
         }
         self.places = {ent.text for ent in doc.ents if ent.label_ in ("GPE", "LOC", "NORP")}
+        # roles the article gives people anywhere, not only where they speak: "given by Ukraine's top
+        # commander, Oleksandr Syrskyi"
+        self.described: dict[str, set[str]] = {}
+        for tok in doc:
+            if tok.dep_ == "appos" and tok.ent_type_ == "PERSON" and tok.head.pos_ == "NOUN":
+                described = name_of(tok.head)
+                if described is not None and described.role and described.kind == PERSON:
+                    self.described.setdefault(described.text, set()).add(described.role)
         self.acronyms = acronyms(doc)
 
     def expand(self, name: Name) -> Name:
@@ -138,6 +146,7 @@ class Cast:
         known = self.find(name)
         if known is None:
             known = Member(name, said_on, set(name.titles), {name.text, written})
+            known.roles.update(self.described.get(name.text, ()))
             known.aliases.update(a for a, full in self.acronyms.items() if full == name.text)
             known.roles.update([name.role] if name.role else [])
         else:

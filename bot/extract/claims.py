@@ -263,11 +263,15 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     claims, renamed = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
     speakers = []
+    people = {name.text for _, name, _ in context.mentions if name.kind == PERSON}
     for known in context.known:
         canonical = renamed.get(known.name.text, known.name.text)
         if canonical in speaking:
             aliases = tuple(sorted(known.aliases | {canonical}))
-            speakers.append(Speaker(canonical, known.name.kind, aliases, tuple(sorted(known.roles))))
+            roles = tuple(sorted(known.roles | context.described.get(canonical, set())))
+            # a surname the tagger took for a place or a body is the person the article names in full
+            kind = PERSON if canonical != known.name.text and canonical in people else known.name.kind
+            speakers.append(Speaker(canonical, kind, aliases, roles))
     return claims, speakers
 
 
