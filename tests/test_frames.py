@@ -15,6 +15,52 @@ from bot.extract.claims import extract_claims
 from bot.models import Article
 
 FRAMES = {
+    "reporting verbs, present and past": [
+        ("Mayor Tove Lund says the city will hire 200 teachers.", ("Tove Lund", "200 teachers")),
+        ("Mayor Tove Lund urges residents to save water for 40 days.", ("Tove Lund", "save water")),
+        ("Mayor Tove Lund maintains that the budget of $3 million is enough.", ("Tove Lund", "$3 million")),
+        ("Mayor Tove Lund stresses that 12 schools will stay open.", ("Tove Lund", "12 schools")),
+        ("Analyst Anna Holm expects inflation to fall to 2% next year.", ("Anna Holm", "2%")),
+        ("Analyst Anna Holm warned that 300 jobs could go.", ("Anna Holm", "300 jobs")),
+        ("Analyst Anna Holm predicted a 4% rise in prices.", ("Anna Holm", "4% rise")),
+        ("Analyst Anna Holm projects growth of 1.5% this year.", ("Anna Holm", "1.5%")),
+        (
+            "Coach Ida Berg described the season as the worst in 30 years.",
+            ("Ida Berg", "the worst in 30 years"),
+        ),
+        ("Minister Ola Dahl pledged 500 new homes for the region.", ("Ola Dahl", "500 new homes")),
+        ("Minister Ola Dahl acknowledged that 30 projects were late.", ("Ola Dahl", "30 projects")),
+        ("Minister Ola Dahl conceded that the plan would cost $8 million more.", ("Ola Dahl", "$8 million")),
+        (
+            "Minister Ola Dahl regretted that 15 villages were still without power.",
+            ("Ola Dahl", "15 villages"),
+        ),
+        (
+            "The Red Star Charity appealed for $2 million to rebuild the clinics.",
+            ("Red Star Charity", "$2 million"),
+        ),
+    ],
+    "occasions and carriers": [
+        (
+            "Chief executive Lea Moss said in a message to employees that 900 jobs would go.",
+            ("Lea Moss", "900 jobs would go"),
+        ),
+        ("Chief executive Lea Moss said in a post on X that sales rose 7%.", ("Lea Moss", "sales rose 7%")),
+        (
+            "Unemployment rose to 6.1%, according to the Statistics Office's data.",
+            ("Statistics Office", "6.1%"),
+        ),
+        ("The Statistics Office's figures showed 4,000 new jobs in May.", ("Statistics Office", "4,000")),
+        (
+            "Results announced by the Electoral Commission showed the party won 41% of the vote.",
+            ("Electoral Commission", "41%"),
+        ),
+        ("The figures showed 4,000 new jobs in May.", None),  # data of no one named is no one's claim
+        (
+            "Polling firm Veritas released its results, which suggest that 38% back the mayor.",
+            ("Veritas", "38% back the mayor"),
+        ),
+    ],
     "estimate: put ... at N": [
         ("Governor Lena Ruud put the damage from the storm at $40 million.", ("Lena Ruud", "at $40 million")),
         ("The rescue service put the number of missing at 17.", ("rescue service", "at 17")),

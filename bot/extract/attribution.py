@@ -35,7 +35,7 @@ CARRIER_NOUNS = frozenset(
     """
     information report reports data figures statement statements words sources poll polls survey
     surveys study studies analysis estimate estimates tally count statistics research calculations
-    records documents assessment projections forecast
+    records documents assessment projections forecast results findings
     """.split()
 )
 
@@ -202,17 +202,25 @@ def _cited(verb: Token) -> str | None:
     return _np_text(obj) if obj is not None else None
 
 
+#: Verbs by which a source makes its data or findings public.
+PUBLISHING_VERBS = frozenset("release publish issue present unveil post".split())
+
+
 def _through_carrier(tok: Token) -> Token:
     """'information from X', 'an exit poll by X', 'data compiled by X': X, whose words they are."""
     if tok.lower_ in CARRIER_NOUNS:
         owner = next((c for c in tok.children if c.dep_ == "poss"), None)
         if owner is not None:  # "the ministry's statement said"
             return owner
-        for obj in tok.subtree:
-            if obj.dep_ == "pobj" and obj.head.lower_ in ("from", "by"):
-                return obj
-            if obj.dep_ == "pobj" and obj.head.lower_ == "of" and obj.pos_ == "PROPN":
-                return obj
+        for prep in (c for c in tok.children if c.dep_ in ("prep", "acl")):
+            for obj in prep.subtree:  # "data from X", "results announced by X"; not a clause's "by"
+                if obj.dep_ == "pobj" and obj.head.lower_ in ("from", "by") and obj.head.head in (tok, prep):
+                    return obj
+                if obj.dep_ == "pobj" and obj.head.lower_ == "of" and obj.pos_ == "PROPN":
+                    return obj
+        publisher = tok.head if tok.dep_ == "dobj" and tok.head.lemma_ in PUBLISHING_VERBS else None
+        if publisher is not None:  # "X released the results, which suggest ...": X's results
+            return next((c for c in publisher.children if c.dep_ == "nsubj"), tok)
     return tok
 
 
@@ -412,10 +420,11 @@ def _appeal(doc: Doc, verb: Token) -> tuple[tuple[int, int], bool] | None:
 
 
 def _is_time(tok: Token) -> bool:
-    """An adverbial of time hung on the verb: "on Thursday", "last week", "late on Wednesday"."""
-    return tok.dep_ in ("prep", "npadvmod", "advmod", "pobj") and any(
-        t.ent_type_ in ("DATE", "TIME") for t in tok.subtree
-    )
+    """An adverbial of time hung on the verb: "on Thursday", "last week", "late on Wednesday"; not a
+    phrase that merely holds a date ("as the worst in 30 years")."""
+    if tok.dep_ == "prep":
+        return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in tok.children)
+    return tok.dep_ in ("npadvmod", "advmod") and tok.ent_type_ in ("DATE", "TIME")
 
 
 def _with_object(doc: Doc, verb: Token) -> tuple[int, int]:
