@@ -210,7 +210,7 @@ def _through_carrier(tok: Token) -> Token:
     """'information from X', 'an exit poll by X', 'data compiled by X': X, whose words they are."""
     if tok.lower_ in CARRIER_NOUNS:
         owner = next((c for c in tok.children if c.dep_ == "poss"), None)
-        if owner is not None:  # "the ministry's statement said"
+        if owner is not None and owner.pos_ != "PRON":  # "the ministry's statement said"
             return owner
         for prep in (c for c in tok.children if c.dep_ in ("prep", "acl")):
             for obj in prep.subtree:  # "data from X", "results announced by X"; not a clause's "by"
@@ -220,7 +220,9 @@ def _through_carrier(tok: Token) -> Token:
                     return obj
         publisher = tok.head if tok.dep_ == "dobj" and tok.head.lemma_ in PUBLISHING_VERBS else None
         if publisher is not None:  # "X released the results, which suggest ...": X's results
-            return next((c for c in publisher.children if c.dep_ == "nsubj"), tok)
+            return next((c for c in publisher.children if c.dep_ == "nsubj"), owner or tok)
+        if owner is not None:  # "its figures showed": whoever "it" is
+            return owner
     return tok
 
 

@@ -298,11 +298,11 @@ class Cast:
             earlier = [m for m in earlier if not skip[0] <= m[0] < skip[1]]
             people = [n for _, n, subj in earlier if subj and self._is_person(n)]
             found = people[0] if people else next((n for _, n, _ in earlier if n.kind == PERSON), None)
-        elif ref.head == "it":  # never a person, never a group of people
+        elif ref.head in ("it", "its"):  # never a person, never a group of people
             found = self._recent_speaker((ORGANISATION,), before, within=1) or next(
                 (n for n in self._earlier(before) if n.kind == ORGANISATION), None
             )
-        elif ref.head in ("they", "we"):
+        elif ref.head in ("they", "we", "their", "our"):
             found = self._recent_speaker((ORGANISATION, ANONYMOUS), before, within=1) or next(
                 (n for n in self._earlier(before) if n.kind in (ORGANISATION, ANONYMOUS)), None
             )
