@@ -159,6 +159,12 @@ FRAMES = {
             ("Northern and Southern border agencies", "3,000"),
         ),
     ],
+    "a line wrapped inside a sentence": [
+        (
+            "Harbour Motors Corp\nsaid on Wednesday it would recall 40,000 cars.",
+            ("Harbour Motors Corp", "40,000 cars"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

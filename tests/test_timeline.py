@@ -48,6 +48,12 @@ DAYS = [
         "reporters more closures were likely.",
         [FRI, FRI],
     ),
+    # an occasion named as already told of ("in the statement") takes its day, whoever speaks
+    (
+        "In a statement on Wednesday, Nordvik Pharma said its drug cut deaths by 30%. Chief executive "
+        "Tor Vang said in the statement that 2,000 patients took part.",
+        [WED, WED],
+    ),
     # counting from the day the story last named
     (
         "The Dock Workers Union said on Wednesday that 900 members had voted. Two days later, the "

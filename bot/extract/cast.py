@@ -296,6 +296,7 @@ class Cast:
         if ref.head in PERSON_PRONOUNS:
             earlier = [(at, n, subj) for at, n, subj in reversed(self.mentions) if at < before]
             earlier = [m for m in earlier if not skip[0] <= m[0] < skip[1]]
+            earlier = [m for m in earlier if m[1].text not in self.places]  # "he" is never a place
             people = [n for _, n, subj in earlier if subj and self._is_person(n)]
             found = people[0] if people else next((n for _, n, _ in earlier if n.kind == PERSON), None)
         elif ref.head in ("it", "its"):  # never a person, never a group of people

@@ -177,6 +177,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     decimal_comma = uses_decimal_commas(article.text)
     events = event_days(doc, published)
     lede_present = False  # the story opens on "X says ...": X's day is given further on
+    dated_occasions: dict[str, date] = {}  # "statement" -> the day of the statement the article dated
     for att in find_attributions(doc):
         said_on, vague = _said_on(doc, att, published, events)
         frame = _frame_text(doc, att)
@@ -213,6 +214,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 or _relay_day(context, relayed_by)
                 or _day_of_same_figures(claims, parse_figures(content, decimal_comma=decimal_comma))
                 or _day_of_those_spoken_for(doc, name, att, context, previous)
+                or _day_of_the_occasion(frame, dated_occasions)
             )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
         known.last_end = att.unit[1]
@@ -221,6 +223,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         if said_on is not None:
             anchor = said_on
             known.occasions.update(dict.fromkeys(occasions, said_on))
+            dated_occasions.update(dict.fromkeys(occasions, said_on))
         if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_said_end : att.content[0]]:
             # '"A," she said. "B."': one quotation, one claim
             last_content = f"{last_content} {content}"
@@ -273,6 +276,19 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             kind = PERSON if canonical != known.name.text and canonical in people else known.name.kind
             speakers.append(Speaker(canonical, kind, aliases, roles))
     return claims, speakers
+
+
+#: "in the statement", "at that briefing": an occasion the article has already told of.
+THE_OCCASION = re.compile(
+    r"\b(?:the|that|this|the\s+same)\s+(?:\w+\s+)?(" + "|".join(OCCASIONS) + r")s?\b", re.I
+)
+
+
+def _day_of_the_occasion(frame: str, dated: dict[str, date]) -> date | None:
+    """ "In a statement on Monday, the company said ...; its chief executive said in the statement ...":
+    an occasion named as already known takes the day it was given."""
+    found = THE_OCCASION.search(frame)
+    return dated.get(found[1].lower()) if found else None
 
 
 def _relay_day(context: Cast, relayed_by: str | None) -> date | None:

@@ -26,12 +26,19 @@ ABBREVIATIONS = tuple(
 def paragraph_breaks(doc: Doc) -> Doc:
     """A sentence never runs across a line break (articles keep one paragraph per line), and never
     starts right after a title or month abbreviation ("Maj. Gen. Pat Ryder", "on Jan. 9")."""
+    word = doc[0]  # the last token before this one that is not white space
     for tok in doc[1:]:
         before = doc[tok.i - 1]
+        if tok.is_space:
+            continue
         if "\n" in before.text_with_ws or "\n" in before.text:
-            tok.is_sent_start = True
+            # a line wrapped mid-sentence ("the company\nsaid on Monday") goes on; a paragraph does not
+            gap = doc.text[word.idx + len(word.text) : tok.idx]
+            wrapped = not word.is_space and word.text[-1:] not in '.!?:"”' and tok.text[:1].islower()
+            tok.is_sent_start = not (wrapped and "\n\n" not in gap)
         elif before.text.endswith(".") and before.text[:-1] in ABBREVIATIONS:
             tok.is_sent_start = False
+        word = tok
     return doc
 
 

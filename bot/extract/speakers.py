@@ -73,6 +73,10 @@ def _clean(text: str) -> str:
     return re.sub(r"\s*\(\s*", " (", text).replace(" )", ")")
 
 
+#: Words that join the parts of one name: "Rolls-Royce", "Florida Power & Light", "Banco do Brasil".
+NAME_JOINS = frozenset("- & do da de di du del della dos das van von der of".split())
+
+
 def _propn_run(tokens: list[Token], head: Token) -> list[Token]:
     """The proper-noun words that end at head: "White House spokesperson John Kirby" -> John Kirby."""
     if head not in tokens:
@@ -81,7 +85,7 @@ def _propn_run(tokens: list[Token], head: Token) -> list[Token]:
     start = end
     while start > 0:
         prev = tokens[start - 1]
-        joined = prev.text in ("-", "&") and start > 1 and tokens[start - 2].pos_ == "PROPN"
+        joined = prev.text in NAME_JOINS and start > 1 and tokens[start - 2].pos_ == "PROPN"
         if prev.pos_ == "PROPN" or joined:  # "Florida Power & Light", "Rolls-Royce"
             start -= 1
             continue
@@ -349,7 +353,11 @@ def _role(tokens: list[Token]) -> str:
 
 def _org_text(tokens: list[Token]) -> str:
     """An organisation keeps its possessor ("Russia's Defense Ministry") but not an article or a
-    description before its name ("Russian newspaper Izvestia" -> "Izvestia")."""
+    description before its name ("Russian newspaper Izvestia" -> "Izvestia"); a name the tagger found
+    whole is kept whole, however the parser split it ("Banco do Brasil SA")."""
+    whole = _entity_of(tokens[-1]) if tokens else None
+    if whole is not None and len(whole) > len(tokens) and tokens[0].i >= whole.start:
+        tokens = [t for t in whole if t.i <= tokens[-1].i or t.dep_ != "case"]
     for k in range(len(tokens) - 1, 0, -1):
         if (
             tokens[k].pos_ == "PROPN"
@@ -366,6 +374,13 @@ def _org_text(tokens: list[Token]) -> str:
     return _clean(span_text(tokens))
 
 
+def _entity_of(tok: Token) -> Span | None:
+    """The organisation entity a token is part of, if the tagger found one."""
+    if tok.ent_type_ != "ORG":
+        return None
+    return next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+
+
 def name_of_span(span: Span) -> Name | None:
     """Name for a phrase found by its surface, not its parse (e.g. a trailing "..., the Pentagon said")."""
     heads = [t for t in span if t.head not in span or t.head == t]
@@ -377,9 +392,14 @@ def name_of_span(span: Span) -> Name | None:
 # --- one speaker across spellings -------------------------------------------------------------------------
 
 
+#: Legal forms after a company's name: "Moderna Inc." is Moderna.
+LEGAL_FORMS = re.compile(r"[,\s]+(?:inc|corp|corporation|co|ltd|llc|plc|sa|ag|nv|se|gmbh|spa|ab|asa)\.?$")
+
+
 def _norm(name: str) -> str:
     name = name.lower().replace("’", "'")
     name = re.sub(r"^the\s+", "", name)
+    name = LEGAL_FORMS.sub("", name)
     name = re.sub(r"'s\b", "", name)
     name = re.sub(r"[^\w\s-]", " ", name)
     return " ".join(name.split())
