@@ -92,6 +92,23 @@ SPEAKERS = [
         "sink.",
         ["Vestia's Joint Command", "Vestia's Joint Command"],
     ),
+    # a long title whose name comes last
+    (
+        "Minister for Ports and Harbour Development Board Anil Rao said on Friday that 12 ships docked.",
+        ["Anil Rao"],
+    ),
+    ("Minister of Health Ana Silva said 40 clinics were inspected.", ["Ana Silva"]),
+    # a name inside what someone said is not who "she" is
+    (
+        'Director Mia Kross said the new Ocean Update paints a grim picture. "We cannot wait for the next '
+        'report," she said.',
+        ["Mia Kross", "Mia Kross"],
+    ),
+    # "he" is never a place
+    (
+        "Kerala saw 40 floods this year, Governor Arun Nair said. It was the worst year, he said.",
+        ["Arun Nair", "Arun Nair"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

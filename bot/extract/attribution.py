@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.extract.speakers import ORG_WORDS, ORGANISATION, Name, name_of, name_of_span
+from bot.extract.speakers import ORG_WORDS, ORGANISATION, TITLE_WORDS, Name, name_of, name_of_span
 from bot.lexicon import CONTINUING_VERBS, NEEDS_PARTICLE, REPORTING_VERBS
 
 #: Verbs that report speech or a stated estimate (lemmas; the parser sometimes leaves a form unlemmatised).
@@ -118,6 +118,9 @@ def _in_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
 
 
 def _subject(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[0].lower_ in TITLE_WORDS:
+        return subjects[-1]  # "Minister for Ports and Harbour Board Anil Rao said": the parser split the name
     for child in verb.children:
         relative = child.lower_ in ("that", "which", "who", "it") and child.pos_ != "PROPN"  # not "the WHO"
         if child.dep_ in ("nsubj", "expl") and not relative:

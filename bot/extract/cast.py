@@ -84,7 +84,17 @@ class Cast:
             for surname, names in people.items()
             if len({n.text for n in names}) > 1
         }
-        self.places = {ent.text for ent in doc.ents if ent.label_ in ("GPE", "LOC", "NORP")}
+        # names the tagger reads as places more often than as anything else ("Kerala", not a surname)
+        tags: dict[str, list[bool]] = {}
+        for ent in doc.ents:
+            tags.setdefault(ent.text, []).append(ent.label_ in ("GPE", "LOC", "NORP"))
+        surnames = {ent[-1].lower_ for ent in doc.ents if ent.label_ == "PERSON"}
+        self.places = {
+            text
+            for text, placed in tags.items()
+            if 2 * sum(placed) > len(placed) and text.split()[-1].lower() not in surnames
+        }
+        self.said: list[tuple[int, int]] = []  # what the claims so far said, as character spans
         # roles the article gives people anywhere, not only where they speak: "given by Ukraine's top
         # commander, Oleksandr Syrskyi"
         self.described: dict[str, set[str]] = {}
@@ -297,6 +307,8 @@ class Cast:
             earlier = [(at, n, subj) for at, n, subj in reversed(self.mentions) if at < before]
             earlier = [m for m in earlier if not skip[0] <= m[0] < skip[1]]
             earlier = [m for m in earlier if m[1].text not in self.places]  # "he" is never a place
+            # a name inside what someone said is not who "he" is: "X said Y paints a picture. 'Z,' she said"
+            earlier = [m for m in earlier if not any(s <= m[0] < e for s, e in self.said)]
             people = [n for _, n, subj in earlier if subj and self._is_person(n)]
             found = people[0] if people else next((n for _, n, _ in earlier if n.kind == PERSON), None)
         elif ref.head in ("it", "its"):  # never a person, never a group of people

@@ -218,6 +218,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
         known.last_end = att.unit[1]
+        context.said.append(att.content)
         previous = (known, att.unit[1])
         att_end = att.unit[1]
         if said_on is not None:

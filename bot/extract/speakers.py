@@ -217,6 +217,10 @@ def name_of(head: Token) -> Name | None:
                     np = _np_tokens(head)
                     titles = tuple(t.lower_ for t in np if t.lower_ in TITLE_WORDS)
                     return replace(inner, titles=titles + inner.titles, role=_role(np) or inner.role)
+    if titled_head:
+        trailing = _name_after_title(head)
+        if trailing is not None:
+            return trailing
     tokens = _np_tokens(head)
     words = [t.lower_ for t in tokens]
     if head.pos_ == "PROPN":
@@ -372,6 +376,24 @@ def _org_text(tokens: list[Token]) -> str:
     if tokens and tokens[0].lower_ in ("the", "a", "an") and tokens[0].i == tokens[0].sent.start:
         tokens = tokens[1:]
     return _clean(span_text(tokens))
+
+
+def _name_after_title(head: Token) -> Name | None:
+    """ "Minister for Tourism and Development Corporation K Ramachandran said": a long title whose name
+    comes last, after the body the title is of."""
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("for", "of"):
+            continue
+        tail = sorted(prep.subtree, key=lambda t: t.i)
+        cut = max((i for i, t in enumerate(tail) if t.lower_ in ORG_WORDS or t.pos_ != "PROPN"), default=-1)
+        run = tail[cut + 1 :]
+        while run and (run[0].lower_ in TITLE_WORDS or (_person_in(run) and run[0].ent_type_ != "PERSON")):
+            cut += 1  # "Minister of Health Ana Silva", "Minister of Fisheries Ana Silva"
+            run = run[1:]
+        if 1 < len(run) <= 3 and run[-1].i == prep.right_edge.i:
+            role = span_text([head, *tail[: cut + 1]]).lower()
+            return Name(_clean(span_text(run)), PERSON, (head.lower_,), run[-1].lower_, role=role)
+    return None
 
 
 def _entity_of(tok: Token) -> Span | None:
