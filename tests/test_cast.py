@@ -109,6 +109,12 @@ SPEAKERS = [
         "Kerala saw 40 floods this year, Governor Arun Nair said. It was the worst year, he said.",
         ["Arun Nair", "Arun Nair"],
     ),
+    # a body described before it is named: the one of its kind named next
+    (
+        "Only 2 of the 9 trapped workers survived, the company which owns the quarry said on Monday. "
+        '"The first reports were wrong," Stenberg Mining Corp chief Ola Ek told reporters.',
+        ["Stenberg Mining Corp", "Ola Ek"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

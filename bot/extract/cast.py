@@ -275,6 +275,20 @@ class Cast:
             return None  # a body the article already gives initials ("known as HUR") is named enough
         return Name(named.pop(), ORGANISATION, head=member.name.head)
 
+    def _named_next(self, head: str, after: int) -> Name | None:
+        """A story may describe a body before naming it: "the company which owns the mine said ... ICG
+        president X": the first organisation of that kind named within the next sentence."""
+        sentences = [s for s in self.doc.sents if s.end_char > after][:2]
+        if not sentences:
+            return None
+        end = sentences[-1].end_char
+        group = next((g for g in ORGANISATION_CLASSES if head in g), frozenset({head}))
+        for at, name, _ in self.mentions:
+            kind_fits = group is ORGANISATION_CLASSES[1] or bool(_words(name.text) & group)
+            if after < at < end and name.kind == ORGANISATION and name.text not in self.places and kind_fits:
+                return name  # any named body for "the company"; a union for "the union"
+        return None
+
     def _of_class(self, head: str, before: int) -> Name | None:
         """The latest organisation of the kind a description names: "the agency" is the last agency,
         service or ministry named; "the company" the last company."""
@@ -335,6 +349,7 @@ class Cast:
                     self._of_class(ref.head, before)
                     or self._recent_speaker((ORGANISATION,), before)
                     or self._salient_organisation(before)
+                    or self._named_next(ref.head, before)
                 )
             standalone = not person and ref.head not in COMPANY_WORDS
             standalone = standalone and (
