@@ -172,6 +172,7 @@ DATELINES = [
     ("OSLO — The council said 5 ferries were late.", "The council said 5 ferries were late."),
     ("PORTO/LISBON (Reuters) - The port said", "The port said"),
     ("CAIRO, Aug 14 (AP) — Officials said", "Officials said"),
+    ("Dubai, Apr 27 (IANS): The airline said", "The airline said"),
     ("Lima (AFP) - The ministry said", "The ministry said"),
     ("Intro line\n\nBERLIN — The union said", "Intro line\n\nThe union said"),
     # not datelines: an ordinary sentence, a dash inside a sentence, a two-letter agency alone

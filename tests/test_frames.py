@@ -165,6 +165,15 @@ FRAMES = {
             ("Harbour Motors Corp", "40,000 cars"),
         ),
     ],
+    "an outlet's report of what others said: the others speak, the outlet relays": [
+        (
+            "The Daily Ledger reported that two of the three judges had said the ban could not be shorter "
+            "than 4 years.",
+            ("two of the three judges", "4 years"),
+        ),
+        ("He made the remarks at a briefing on Tuesday, the state news agency reported.", None),
+        ("Schools across the region assess their budgets every year.", None),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

@@ -10,7 +10,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -133,15 +133,26 @@ class ClaimIndex:
     _carrying: dict[str, np.ndarray] = field(default_factory=dict)
     by_description: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers it describes
     initials: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "ndrrmc" -> speakers so abbreviated
-    alias_last: list[str] = field(
-        default_factory=list
-    )  # last word of each folded alias  # remembered answers of proper()
+    alias_last: list[str] = field(default_factory=list)  # last word of each folded alias
+    # article titles by document id, or a loader called the first time one is needed (the store keeps
+    # them beside the article texts, which a question should not wait for at start-up)
+    titles: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None
+    _title_terms: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker] = ()) -> ClaimIndex:
-        """Index claims; a store's lazy ClaimList gives summaries, so no claim is built until answered."""
+    def build(
+        cls,
+        claims: Sequence[Claim],
+        speakers: Iterable[Speaker] = (),
+        titles: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+    ) -> ClaimIndex:
+        """Index claims; a store's lazy ClaimList gives summaries, so no claim is built until answered.
+
+        ``titles`` (document id -> headline, or a function that reads them) is read on first use only."""
         with gc_paused():
-            return cls._build(claims, speakers)
+            index = cls._build(claims, speakers)
+        index.titles = titles
+        return index
 
     @classmethod
     def _build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker]) -> ClaimIndex:
@@ -263,6 +274,16 @@ class ClaimIndex:
         found = self._documents.get(i)
         if found is None:
             found = self._documents[i] = tuple(s.document for s in self.claims[i].sources)
+        return found
+
+    def title_terms(self, document: str) -> frozenset[str]:
+        """The terms of the headline of the article a claim was read from (none when it is unknown)."""
+        found = self._title_terms.get(document)
+        if found is None:
+            if callable(self.titles):
+                self.titles = self.titles()  # read once, on the first question that needs a headline
+            title = (self.titles or {}).get(document) or ""
+            found = self._title_terms[document] = frozenset(terms(title))
         return found
 
     def word_for(self, term: str, ids: Iterable[int] = ()) -> str | None:

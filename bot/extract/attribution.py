@@ -13,7 +13,17 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from bot.extract.speakers import ORG_WORDS, ORGANISATION, TITLE_WORDS, Name, name_of, name_of_span
+from bot.extract.speakers import (
+    ANONYMOUS,
+    ORG_WORDS,
+    ORGANISATION,
+    TITLE_WORDS,
+    Name,
+    is_human_noun,
+    name_of,
+    name_of_span,
+    span_text,
+)
 from bot.lexicon import CONTINUING_VERBS, NEEDS_PARTICLE, REPORTING_VERBS
 
 #: Verbs that report speech or a stated estimate (lemmas; the parser sometimes leaves a form unlemmatised).
@@ -21,7 +31,7 @@ SPEECH_LEMMAS = REPORTING_VERBS | {"told", "says"}
 
 #: Verbs that are speech only with a clause, a quotation or a complement after them: "signalled it would
 #: cut", "called the result 'disappointing'", "called on voters to ...", "maintained that ...".
-CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal add".split())
+CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal add assess".split())
 
 #: Audiences that relay nothing: "told reporters".
 GENERIC_AUDIENCE = frozenset(
@@ -633,11 +643,12 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if found is None:
             continue
         content, quoted = found
-        assessed = None if quoted else _inner_source(doc, content)
-        if assessed is not None and speaker.kind != ORGANISATION:
+        reporting = verb.lemma_ in RELAY_VERBS  # "The Post reported that two arbitrators had said ..."
+        assessed = None if quoted else _inner_source(doc, content, any_source=reporting)
+        if assessed is not None and (speaker.kind != ORGANISATION or reporting):
             # "The agency now believes 2,000 died, lawmaker X said": the agency's view, X passed it on
             speaker, relayed, content = assessed[0], speaker.text, assessed[1]
-        if content in seen_content or not _has_substance(doc, content):
+        if content in seen_content or not _has_substance(doc, content) or _tells_of_speech(doc, content):
             continue
         seen_content.append(content)
         frame = (aside,) if aside else _frame(unit, verb, content, seen_content[:-1])
@@ -663,9 +674,12 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
 ASSESSMENT_VERBS = frozenset("believe estimate assess say tell report conclude calculate".split())
 
 
-def _inner_source(doc: Doc, content: tuple[int, int]) -> tuple[Name, tuple[int, int]] | None:
+def _inner_source(
+    doc: Doc, content: tuple[int, int], *, any_source: bool = False
+) -> tuple[Name, tuple[int, int]] | None:
     """An organisation's assessment that is all of what was said: "[the agency now believes that 2,000
-    died]". Returns the organisation and what it assessed."""
+    died]"; when a news outlet reports it (`any_source`), any named or described source's words. Returns
+    the source and what it said."""
     span = doc.char_span(content[0], content[1], alignment_mode="expand")
     if span is None:
         return None
@@ -674,12 +688,39 @@ def _inner_source(doc: Doc, content: tuple[int, int]) -> tuple[Name, tuple[int, 
         return None
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
     clause = next((c for c in root.children if c.dep_ == "ccomp"), None)
-    if subject is None or clause is None or subject.lower_ not in ORG_WORDS:
+    if subject is None or clause is None or not (any_source or subject.lower_ in ORG_WORDS):
         return None
-    name = name_of(subject)
-    if name is None or name.kind != ORGANISATION:
+    name = name_of(subject) or _counted_source(subject)
+    if name is None or name.is_reference or not (any_source or name.kind == ORGANISATION):
         return None
     return name, _strip_content(doc, clause.left_edge.idx, content[1])
+
+
+#: "He made the remarks at a briefing, the agency reported": words about a speech, not the speech.
+SPEECH_NOUNS = frozenset("remark comment statement speech announcement claim".split())
+
+
+def _tells_of_speech(doc: Doc, content: tuple[int, int]) -> bool:
+    span = doc.char_span(content[0], content[1], alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.lemma_ in ("make", "give", "deliver") and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS for c in root.children
+    )
+
+
+def _counted_source(subject: Token) -> Name | None:
+    """ "two of the three judges": some of a described group, a source of its own."""
+    if subject.pos_ != "NUM":
+        return None
+    group = next(
+        (t for t in subject.subtree if t.dep_ == "pobj" and (is_human_noun(t) or t.lemma_ in TITLE_WORDS)),
+        None,
+    )
+    if group is None:
+        return None
+    return Name(span_text(sorted(subject.subtree, key=lambda t: t.i)), ANONYMOUS, head=group.lower_)
 
 
 def _parenthetical(unit: Span, verb: Token) -> tuple[int, int] | None:

@@ -19,7 +19,8 @@ _DASH = r"\s*(?:—|–|--|-)\s*"
 
 #: At the start of a paragraph: an all-caps place (agency optional), or any place with an agency.
 DATELINE = re.compile(
-    rf"^[ \t]*(?:{_CAPS_PLACE}{_REGION}{_DAY}(?:{_AGENCY})?|{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}){_DASH}",
+    rf"^[ \t]*(?:{_CAPS_PLACE}{_REGION}{_DAY}(?:{_AGENCY})?|{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}){_DASH}"
+    rf"|^[ \t]*{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}\s*:\s*",  # "Dubai, Apr 27 (IANS): ..."
     re.MULTILINE,
 )
 
