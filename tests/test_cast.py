@@ -115,6 +115,12 @@ SPEAKERS = [
         '"The first reports were wrong," Stenberg Mining Corp chief Ola Ek told reporters.',
         ["Stenberg Mining Corp", "Ola Ek"],
     ),
+    # a name the parser cut short is the full name the article gives with its initials
+    (
+        "The Dock Crane and Port Union (DCPU) says 300 members will strike. It said talks failed after 6 "
+        "months.",
+        ["Dock Crane and Port Union", "Dock Crane and Port Union"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

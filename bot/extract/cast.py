@@ -70,7 +70,7 @@ class Cast:
                 words = list(ent)
                 while len(words) > 1 and words[0].lower_ in (TITLE_WORDS if kind == PERSON else {"the"}):
                     words = words[1:]
-                text = doc[words[0].i : ent.end].text
+                text = re.sub(r"\s*\([^)]*\)?$", "", doc[words[0].i : ent.end].text)  # "Acme Corp (AC"
                 titles = _titles_before(doc, words[0].i) if kind == PERSON else ()
                 self.mentions.append((words[0].idx, Name(text, kind, titles, ent[-1].lower_), False))
         self.mentions.sort(key=lambda m: m[0])
@@ -108,7 +108,11 @@ class Cast:
     def expand(self, name: Name) -> Name:
         """An acronym the article introduced ("known as HUR", "(CDC)") stands for its full name."""
         full = self.acronyms.get(name.text)
-        if full is None or name.kind == PERSON:
+        if full is None:  # the parser may cut a long name: "Rail Tram [and Bus Union (RTBU)]"
+            full = next((f for f in self.acronyms.values() if f.startswith(name.text + " ")), None)
+            if full is None or len(name.text.split()) < 2:
+                return name
+        elif name.kind == PERSON:
             return name
         return Name(full, ORGANISATION, name.titles, full.split()[-1].lower(), role=name.role)
 
@@ -277,8 +281,8 @@ class Cast:
 
     def _named_next(self, head: str, after: int) -> Name | None:
         """A story may describe a body before naming it: "the company which owns the mine said ... ICG
-        president X": the first organisation of that kind named within the next sentence."""
-        sentences = [s for s in self.doc.sents if s.end_char > after][:2]
+        president X": the first organisation of that kind named within the next two sentences."""
+        sentences = [s for s in self.doc.sents if s.end_char > after][:3]
         if not sentences:
             return None
         end = sentences[-1].end_char
