@@ -174,6 +174,14 @@ FRAMES = {
         ("He made the remarks at a briefing on Tuesday, the state news agency reported.", None),
         ("Schools across the region assess their budgets every year.", None),
     ],
+    "told after a briefing: the body that briefed speaks, the one told relays": [
+        (
+            '"There were 300 cases," lawmaker Ivo Park said after a closed-door session with the Health '
+            "Agency.",
+            ("Health Agency", "300 cases"),
+        ),
+        ('"There were 300 cases," lawmaker Ivo Park said after a long lunch.', ("Ivo Park", "300 cases")),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

@@ -637,6 +637,10 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
             inner = name_of(cited) if cited is not None else None
             if inner is not None and not inner.is_reference:
                 speaker, relayed = inner, speaker.text
+        briefer = _briefed_by(verb) if speaker.kind != ORGANISATION else None
+        if briefer is not None:
+            # "X said after a closed-door briefing by the agency": the agency's words, X passed them on
+            speaker, relayed = briefer, speaker.text
         aside = _parenthetical(unit, verb)
         found = (_strip_content(doc, unit.start_char, unit.end_char), False) if aside else None
         found = found or _content(unit, verb, subject, quotes)
@@ -708,6 +712,27 @@ def _tells_of_speech(doc: Doc, content: tuple[int, int]) -> bool:
     return root.lemma_ in ("make", "give", "deliver") and any(
         c.dep_ == "dobj" and c.lemma_.lower() in SPEECH_NOUNS for c in root.children
     )
+
+
+#: Occasions on which one body briefs others, who then speak of what they were told.
+BRIEFINGS = frozenset("briefing session meeting hearing".split())
+
+
+def _briefed_by(verb: Token) -> Name | None:
+    """The organisation that briefed the speaker: "said after a closed-door session with the agency"."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("after", "following"):
+            continue
+        for occasion in prep.children:
+            if occasion.dep_ != "pobj" or occasion.lemma_.lower() not in BRIEFINGS:
+                continue
+            for by in occasion.children:
+                body = next((c for c in by.children if c.dep_ == "pobj"), None)
+                if by.dep_ == "prep" and by.lower_ in ("with", "by", "from") and body is not None:
+                    name = name_of(body)
+                    if name is not None and name.kind == ORGANISATION and not name.is_reference:
+                        return name
+    return None
 
 
 def _counted_source(subject: Token) -> Name | None:

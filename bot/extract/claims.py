@@ -18,6 +18,7 @@ from bot.extract.dates import find_dates, infer_published
 from bot.extract.figures import parse_figures, uses_decimal_commas
 from bot.extract.speakers import (
     ANONYMOUS,
+    ORG_WORDS,
     ORGANISATION,
     PERSON,
     TITLE_WORDS,
@@ -206,7 +207,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             said_on = next((earlier.occasions[o] for o in occasions if o in earlier.occasions), None)
             if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
-        relayed_by = _relay(context, att, said_on)
+        relayed_by = _relay(context, att)
         content = _said(doc.text, att)
         if undated and said_on is None:
             said_on = (
@@ -218,6 +219,10 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
         known.last_end = att.unit[1]
+        if att.relayed_by and not att.relayed_by.islower():
+            relay = context.note(Name(att.relayed_by, _kind_of_relay(att.relayed_by)), None, speaking=False)
+            relay.said_on = relay.said_on or said_on  # who passed it on spoke that day too
+            relay.last_end = max(relay.last_end, att.unit[1])
         context.said.append(att.content)
         previous = (known, att.unit[1])
         att_end = att.unit[1]
@@ -311,7 +316,7 @@ def _day_of_same_figures(claims: list[Claim], figures: list[Figure]) -> date | N
     return None
 
 
-def _relay(context: Cast, att: Attribution, said_on: date | None) -> str | None:
+def _relay(context: Cast, att: Attribution) -> str | None:
     """Who passed the statement on, as the cast knows them: "citing the agency" is the agency named
     before; a name is noted in the cast for later references."""
     text = att.relayed_by
@@ -322,9 +327,7 @@ def _relay(context: Cast, att: Attribution, said_on: date | None) -> str | None:
         ref = Name(text, "reference", head=words[-1], fallback_kind=None)
         member = context.resolve(ref, att.verb_at)
         return member.name.text if member is not None else text
-    relay = context.note(Name(text, _kind_of_relay(text)), None, speaking=False)
-    relay.said_on = relay.said_on or said_on  # who passed it on spoke that day too
-    relay.last_end = max(relay.last_end, att.unit[1])
+    context.note(Name(text, _kind_of_relay(text)), None, speaking=False)
     return text
 
 
@@ -332,7 +335,9 @@ def _kind_of_relay(text: str) -> str:
     words = text.lower().split()
     if words and words[-1] in TITLE_WORDS:
         return ANONYMOUS
-    return PERSON if len(words) in (2, 3) and text.istitle() else ORGANISATION
+    capitalised = all(w[:1].isupper() for w in text.split())  # "Lee Seong-kweun" too
+    looks_named = len(words) in (2, 3) and capitalised and not any(w in ORG_WORDS for w in words)
+    return PERSON if looks_named else ORGANISATION
 
 
 def _lede_day(claims: list[Claim], lede_present: bool) -> list[Claim]:
