@@ -182,6 +182,29 @@ FRAMES = {
         ),
         ('"There were 300 cases," lawmaker Ivo Park said after a long lunch.', ("Ivo Park", "300 cases")),
     ],
+    "counts and measures: record, count, downgrade ... with a number": [
+        ("The Refugee Council had recorded 6,815 new arrivals.", ("Refugee Council", "6,815")),
+        (
+            "The Seismic Survey Centre later downgraded the magnitude to 5.7.",
+            ("Seismic Survey Centre", "to 5.7"),
+        ),
+        ("Northfield United recorded a 3-1 win over the visitors.", None),  # a result, not a statement
+        # a count inside someone's words is theirs
+        (
+            "The region has now recorded 900 cases, the Health Agency said on Monday.",
+            ("Health Agency", "900 cases"),
+        ),
+    ],
+    "other frames": [
+        (
+            "The High Court made clear on Monday that 3 of the rules were void.",
+            ("High Court", "3 of the rules were void"),
+        ),
+        (
+            "The EU, the Trade Ministry continued, takes 40% of the country's exports.",
+            ("Trade Ministry", "40% of the country's exports"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

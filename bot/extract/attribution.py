@@ -31,7 +31,13 @@ SPEECH_LEMMAS = REPORTING_VERBS | {"told", "says"}
 
 #: Verbs that are speech only with a clause, a quotation or a complement after them: "signalled it would
 #: cut", "called the result 'disappointing'", "called on voters to ...", "maintained that ...".
-CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal add assess".split())
+CLAUSE_ONLY = frozenset("signal call maintain conclude regret notify appeal add assess continue".split())
+
+#: Verbs that state a count or a measure when a number follows: "had recorded 6,815 refugees", "counted two
+#: dozen cases", "downgraded the magnitude to 5.7", "pegged it at 5.6".
+COUNTING_VERBS = frozenset("record count register tally log measure downgrade upgrade revise peg".split())
+#: What a side records on the field is a result, not a statement: "recorded a 3-1 win".
+RESULTS = frozenset("win victory defeat draw loss goal point time lap score".split())
 
 #: Audiences that relay nothing: "told reporters".
 GENERIC_AUDIENCE = frozenset(
@@ -144,6 +150,23 @@ def _subject(verb: Token) -> Token | None:
         return verb.head
     quoted = _quoted_as_saying(verb)
     return quoted[0] if quoted else None
+
+
+def _aside(verb: Token) -> bool:
+    """A clause the parser hung on a noun that is really set in commas: "The EU, the ministry continued,
+    is ..." (a subject of its own, no "who" or "which")."""
+    if verb.dep_ != "relcl":
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    doc = verb.doc
+    return (
+        subject is not None
+        and subject.lower_ not in ("who", "which", "that")
+        and subject.left_edge.i > 0
+        and doc[subject.left_edge.i - 1].text == ","
+        and verb.right_edge.i + 1 < len(doc)
+        and "," in (doc[verb.right_edge.i].text, doc[verb.right_edge.i + 1].text)
+    )
 
 
 def _relative_speech(verb: Token) -> bool:
@@ -522,11 +545,22 @@ def _is_speech(tok: Token) -> bool:
     if lemma == "put":  # "put the toll at 40", "put the losses at about 4,000", "put them 'in the dozens'"
         return _is_estimate(tok)
     if lemma in CLAUSE_ONLY:
-        return any(
-            c.dep_ in ("ccomp", "oprd", "xcomp", "parataxis")
-            or (c.dep_ in ("prep", "prt") and c.lower_ in NEEDS_PARTICLE.get(lemma, ()))
-            for c in tok.children
+        return (
+            tok.dep_ == "parataxis"
+            or _aside(tok)
+            or any(  # "The US, the ministry continued, is ..."
+                c.dep_ in ("ccomp", "oprd", "xcomp", "parataxis")
+                or (c.dep_ in ("prep", "prt") and c.lower_ in NEEDS_PARTICLE.get(lemma, ()))
+                for c in tok.children
+            )
         )
+    if lemma in COUNTING_VERBS:  # "the agency had recorded 6,815 refugees", "downgraded it to 5.7"
+        results = any(c.dep_ == "dobj" and c.lemma_.lower() in RESULTS for c in tok.children)
+        reported = tok.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "pcomp")  # inside someone's words
+        numbers = any(t.like_num and t.ent_type_ != "DATE" for t in tok.subtree if t.i > tok.i)
+        return numbers and not results and not reported
+    if lemma == "make":  # "the court made clear that ..."
+        return any(c.lower_ == "clear" for c in tok.children) and any(c.dep_ == "ccomp" for c in tok.children)
     return lemma in SPEECH_LEMMAS
 
 
@@ -537,7 +571,8 @@ def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
         # '"We are ready," she added.': a clause-only verb beside a quotation has its clause
         if not _is_speech(tok) and not (quoted and tok.lemma_ in CLAUSE_ONLY and tok.lemma_ != "call"):
             continue
-        if (tok.dep_ in ("amod", "acl", "relcl") and not _relative_speech(tok)) or _in_quote(tok, quotes):
+        clause = tok.dep_ in ("amod", "acl", "relcl") and not (_relative_speech(tok) or _aside(tok))
+        if clause or _in_quote(tok, quotes):
             continue
         if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "never" for c in tok.children):
             continue  # "was reported", "did not say", "has never confirmed"
@@ -762,7 +797,9 @@ def _parenthetical(unit: Span, verb: Token) -> tuple[int, int] | None:
         if left <= unit.start or doc[left].text != "," or doc[right].text != ",":
             return None
         return doc[left].idx, doc[right].idx + 1
-    if verb.dep_ != "parataxis" or verb.head.i == verb.i or not unit.start < verb.left_edge.i:
+    if not (verb.dep_ == "parataxis" or _aside(verb)) or verb.head.i == verb.i:
+        return None
+    if not unit.start < verb.left_edge.i:
         return None
     left, right = verb.left_edge.i, verb.right_edge.i
     left = left if doc[left].text == "," else left - 1
