@@ -17,6 +17,7 @@ from bot.ask.render import html_to_text, render_answer
 from bot.config import SettingsError, load_settings
 from bot.ingest import ReadError, read_path
 from bot.models import Article, Claim
+from bot.service import headlines
 from data.store import ClaimStore, StoreError, claim_to_json
 
 
@@ -208,7 +209,8 @@ def _stats(store: ClaimStore, args: argparse.Namespace) -> int:
 
 
 def _index(store: ClaimStore) -> ClaimIndex:
-    return ClaimIndex.build(*store.snapshot())  # one read; claims are built only when answered
+    # one read; claims are built only when answered, headlines read only when a question needs them
+    return ClaimIndex.build(*store.snapshot(), headlines(store))
 
 
 def _answer_json(answer: Answer) -> str:

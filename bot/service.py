@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,20 @@ from bot.ask.match import answer_question, match_speaker
 from bot.digest import WATERMARK
 from bot.models import Claim, Speaker
 from bot.vocabulary import concept_label
-from data.store import ClaimStore
+from data.store import ClaimStore, StoreError
+
+
+def headlines(store: ClaimStore) -> Callable[[], dict[str, str]]:
+    """A reader of the stored articles' headlines by document id, for the index to call the first time a
+    question needs one (the article file holds the texts too, so start-up does not wait for it)."""
+
+    def read() -> dict[str, str]:
+        try:
+            return {s.article.id: s.article.title for s in store.articles() if s.article.title}
+        except (OSError, StoreError):
+            return {}  # no headlines: answers lose only the neighbours a headline would let in
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -53,7 +67,7 @@ class ClaimService:
         stamp = self._file_stamp()
         if stamp != self._stamp:
             claims, speakers = self.store.snapshot() if stamp else ([], [])
-            self._index = ClaimIndex.build(claims, speakers)
+            self._index = ClaimIndex.build(claims, speakers, headlines(self.store) if stamp else None)
             self._speakers = {s.name: s for s in speakers}
             self._stamp = stamp
         return self._index

@@ -48,6 +48,8 @@ SPEAKERS = [
     ),
     Speaker("Okonjo", "person", ("Okonjo",), ()),
     Speaker("T&K", "organisation", ("T&K",), ()),
+    Speaker("Ines Varga", "person", ("Ines Varga", "Varga"), ("harbour master",)),
+    Speaker("Pavel Horak", "person", ("Pavel Horak", "Horak"), ("transport councillor",)),
 ]
 
 
@@ -58,9 +60,10 @@ def _claim(
     said_on: date | None,
     *figures: Figure,
     published: date | None = None,
+    document: str | None = None,
 ) -> Claim:
     sentence = f"{statement} {speaker} said."
-    source = Source(f"doc-{cid}", sentence, "Example Times", None, published or said_on)
+    source = Source(document or f"doc-{cid}", sentence, "Example Times", None, published or said_on)
     return Claim(cid, speaker, statement, tuple(figures), said_on, sources=(source,))
 
 
@@ -226,7 +229,31 @@ CLAIMS = [
         "o1", "Okonjo", "The revised budget only moves money between the same accounts.", date(2025, 5, 5)
     ),
     _claim("t1", "T&K", "It will slash its payroll by 2%.", date(2025, 9, 9), _fig("2%", 2, "%")),
+    # one article on one story: the harbour master's later sentences never name the collision again
+    *(
+        _claim(cid, "Ines Varga", text, date(2025, 11, 4), document="doc-harbour")
+        for cid, text in (
+            ("v1", "The ferry collision happened in thick fog just after dawn."),
+            ("v2", "Both vessels stayed afloat and every passenger was brought ashore."),
+            ("v3", "Divers will inspect the hulls on Thursday."),
+            ("v4", "Dredging the outer channel will take the rest of the winter."),
+        )
+    ),
+    # a round-up: the councillor moves from one subject to another under a headline about one of them
+    *(
+        _claim(cid, "Pavel Horak", text, date(2025, 11, 5), document="doc-roundup")
+        for cid, text in (
+            ("p1", "The tram extension will open in the spring of 2027."),
+            ("p2", "Ferry fares will stay frozen for another year."),
+            ("p3", "Night buses will run every twenty minutes from December."),
+        )
+    ),
 ]
+
+TITLES = {
+    "doc-harbour": "Ferry collision in fog closes Brightwater harbour",
+    "doc-roundup": "Council backs tram extension to the airport",
+}
 
 Row = tuple[str, tuple[str, ...], str | None]
 
@@ -396,6 +423,10 @@ ROWS: list[Row] = [
     ("Okonjo on the revised budget", ("o1",), "o1"),
     ("how many jobs is T&K cutting", ("t1",), "t1"),
     ("t&k payroll", ("t1",), "t1"),
+    # a named speaker's next sentences in an article about the story follow the ones that name it
+    ("what did varga say about the ferry collision", ("v1", "v2", "v3"), "v1"),
+    ("the harbour master on the ferry collision", ("v1", "v2", "v3"), "v1"),
+    ("varga ferry collision", ("v1", "v2"), "v1"),
     # must get nothing: unknown people, known people off their topics, places the store lacks
     ("what did the EMRA say about homes without power", (), None),
     ("what did the ERRA say about drones", (), None),
@@ -428,12 +459,13 @@ ROWS: list[Row] = [
     ("?!?", (), None),
     ("", (), None),
     ("what did Соловйов say about sanctions", (), None),
+    ("what did varga say about the tram extension", (), None),
 ]
 
 
 @pytest.fixture(scope="module")
 def index() -> ClaimIndex:
-    return ClaimIndex.build(CLAIMS, SPEAKERS)
+    return ClaimIndex.build(CLAIMS, SPEAKERS, TITLES)
 
 
 def test_the_table_is_big_enough() -> None:
@@ -453,6 +485,32 @@ def test_question(index: ClaimIndex, question: str, must: tuple[str, ...], first
     assert set(must) <= set(got), got
     if first is not None:
         assert got[0] == first, got
+
+
+def test_neighbours_follow_only_under_a_headline_about_the_topic(index: ClaimIndex) -> None:
+    ids = [c.id for c in answer_question("what did varga say about the ferry collision", index).claims]
+    assert ids == ["v1", "v2", "v3"]  # the answering claim first; "v4" is three sentences away
+    # a round-up's headline is about the tram: the councillor's other subjects stay out
+    assert [c.id for c in answer_question("what did horak say about ferry fares", index).claims] == ["p2"]
+    # with no headlines known, only the claims that name the topic answer
+    bare = ClaimIndex.build(CLAIMS, SPEAKERS)
+    assert [c.id for c in answer_question("what did varga say about the ferry collision", bare).claims] == [
+        "v1"
+    ]
+
+
+def test_headlines_are_read_once_and_only_when_needed() -> None:
+    reads: list[int] = []
+
+    def load() -> dict[str, str]:
+        reads.append(1)
+        return TITLES
+
+    index = ClaimIndex.build(CLAIMS, SPEAKERS, load)
+    assert not reads
+    answer_question("what did varga say about the ferry collision", index)
+    answer_question("what did varga say about the ferry collision", index)
+    assert len(reads) == 1
 
 
 def test_vs_shows_both_sides_first(index: ClaimIndex) -> None:

@@ -7,6 +7,7 @@ that never makes the answer, so an off-topic question gets an honest empty answe
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -26,7 +27,7 @@ from bot.ask.answer import (
 )
 from bot.ask.index import ClaimIndex, fold_name
 from bot.ask.question import Question, parse_question
-from bot.ask.rank import header_topic, rank, side_by_side
+from bot.ask.rank import header_topic, rank, side_by_side, statement_key, title_share, topic_weights
 from bot.ask.rank import relevance as _relevance
 from bot.models import Claim
 from bot.render import number_text
@@ -40,6 +41,10 @@ CLOSE = 0.75  # ... and at least this share of what the best claim carries
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 LATEST_CLOSE = 0.9  # "latest" puts the newest first, so only the claims nearly as relevant as the best
 _ARTICLE_LOOKUPS = 60  # claims read for their articles, at most, so a question stays fast
+COMPANION_REACH = 2  # a named speaker's claims this close to an answering one (in their article) may follow
+TITLE_RELEVANT = 0.4  # ... when the article's headline carries this share of the topic
+_ANCHORS = 5  # answering claims whose neighbours are looked at
+_NEIGHBOUR_STEPS = 8  # ... along at most this many of the speaker's claims each way
 CLOSE_NAME = 75.0  # a "closest names" suggestion must be at least this close (rapidfuzz WRatio)
 MAX_CLAIMS = 20
 MAX_OTHERS = 5
@@ -366,6 +371,8 @@ def _answer(
         return Answer(question.text, NOTHING, None, topic, alternatives=_covered_topics(index))
     literal = frozenset(literal_terms(topic or "")) - _name_terms(everyone)
     ranked = rank(index, candidates, scores, question, literal, MAX_CLAIMS)
+    if speakers and not versus and question.figure is None and wanted and index.titles is not None:
+        ranked = _with_companions(index, ranked, wanted)
     if versus:
         ranked = side_by_side(index, ranked, speakers, versus)
     claims = tuple(index.claims[i] for i in ranked)
@@ -373,6 +380,50 @@ def _answer(
     others = _others(index, scores, {c.speaker for c in claims}) if speakers and wanted else ()
     figure = number_text(question.figure) if question.figure is not None else None
     return Answer(question.text, FOUND, speaker, shown_topic, claims, others, versus=versus, figure=figure)
+
+
+def _with_companions(index: ClaimIndex, ranked: list[int], wanted: set[str]) -> list[int]:
+    """A named speaker's next words in the same article, after the claims that answer: "what did X say
+    about the crash" also gets X's following sentence on the aircraft, which never names the crash.
+
+    Only claims of the same speaker at most COMPANION_REACH of their claims away from an answering one in
+    an article whose headline is about the topic: a round-up where one speaker moves from subject to
+    subject has a headline about one of them, so the others stay out."""
+    weights = topic_weights(index, wanted)
+    shown = set(ranked)
+    statements = {statement_key(index.claims[i].statement) for i in ranked}
+    found: list[tuple[int, int]] = []  # (distance, claim)
+    for anchor in ranked[:_ANCHORS]:
+        speaker = index.speakers[index.speaker_of[anchor]]
+        documents = set(index.documents(anchor))
+        if title_share(index, weights, documents) < TITLE_RELEVANT:
+            continue
+        for distance, i in _neighbours(index, index.by_speaker.get(speaker, []), anchor, documents):
+            if i not in shown:
+                found.append((distance, i))
+    extra: list[int] = []
+    for _, i in sorted(found):
+        statement = statement_key(index.claims[i].statement)
+        if statement not in statements and len(ranked) + len(extra) < MAX_CLAIMS:
+            statements.add(statement)
+            extra.append(i)
+    return ranked + extra
+
+
+def _neighbours(index: ClaimIndex, own: list[int], anchor: int, documents: set[str]) -> list[tuple[int, int]]:
+    """(distance, claim) for the speaker's claims next to an anchor in the same article, at most
+    COMPANION_REACH of them each way. An article's claims are stored together, so a few steps along the
+    speaker's claims suffice however many claims the speaker has."""
+    at = bisect_left(own, anchor)
+    found = []
+    for step in (-1, 1):
+        k, taken = at + step, 0
+        while 0 <= k < len(own) and taken < COMPANION_REACH and abs(k - at) <= _NEIGHBOUR_STEPS:
+            if documents.intersection(index.documents(own[k])):
+                taken += 1
+                found.append((taken, own[k]))
+            k += step
+    return found
 
 
 def _term_words(question: Question, missing: list[str]) -> list[str]:

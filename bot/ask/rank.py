@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -25,36 +26,49 @@ _HEADER_DROP = frozenset(
 )
 
 
+def topic_weights(index: ClaimIndex, wanted: set[str]) -> dict[str, float]:
+    """Each topic term's share of the question's weight: the IDF of the claims that carry it (any stem of
+    its root), so a rare word weighs more than a common one; the shares add up to one.
+
+    A news topic no claim is about ("wildfires") still weighs as the rarest word would, so "wildfires in
+    chile" is not answered with whatever Chile had."""
+    total_claims = max(len(index.claims), 1)
+    raw: dict[str, float] = {}
+    for term in wanted:
+        count = len(index.own(term)) + len(index.around(term))
+        if count:
+            raw[term] = math.log(1 + total_claims / count)
+        elif term.startswith("@"):
+            raw[term] = math.log(1 + total_claims)
+    total = sum(raw.values())
+    return {t: w / total for t, w in raw.items()} if total else {}
+
+
 def relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
     """Share of the question's topic weight each claim carries (one score per claim, vectorised).
 
-    A term counts with every stored stem of its root ('deliveri' also finds 'deliv'); its weight is the
-    IDF of the claims that carry any of them, so a rare word weighs more than a common one."""
+    A term counts with every stored stem of its root ('deliveri' also finds 'deliv'); a claim carries
+    the name of whoever made it ("tesla deliveries" finds what Tesla said); a term found only in the
+    sentence around a claim counts half."""
     scores = np.zeros(len(index.claims), np.float32)
-    total_claims = max(len(index.claims), 1)
-    groups = []
-    unknown = 0.0
-    for term in wanted:
-        # a claim carries the name of whoever made it: "tesla deliveries" finds what Tesla said
-        own, around = index.own(term), index.around(term)
-        count = len(own) + len(around)
-        if count:
-            groups.append((math.log(1 + total_claims / count), own, around))
-        elif term.startswith("@"):
-            # a news topic no claim is about ("wildfires") still is half the question: it weighs as the
-            # rarest word would, so "wildfires in chile" is not answered with whatever Chile had
-            unknown += math.log(1 + total_claims)
-    total = sum(g[0] for g in groups) + unknown
-    if total == 0:
-        return scores
-    for idf, own, around in groups:
-        weight = idf / total
-        scores[own] += weight
-        scores[around] += weight * CONTEXT_WEIGHT
+    for term, weight in topic_weights(index, wanted).items():
+        scores[index.own(term)] += weight
+        scores[index.around(term)] += weight * CONTEXT_WEIGHT
     return scores
 
 
-def _statement_key(text: str) -> str:
+def title_share(index: ClaimIndex, weights: dict[str, float], documents: Iterable[str]) -> float:
+    """Share of the question's topic weight the headline of any of these articles carries."""
+    best = 0.0
+    for document in documents:
+        headline = index.title_terms(document)
+        if headline:
+            share = sum(w for t, w in weights.items() if headline.intersection(index.roots(t)))
+            best = max(best, share)
+    return best
+
+
+def statement_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
@@ -93,7 +107,7 @@ def rank(
     seen: set[str] = set()
     unique = []
     for i in ranked:
-        statement = _statement_key(index.claims[i].statement)
+        statement = statement_key(index.claims[i].statement)
         if statement in seen:
             continue
         seen.add(statement)
