@@ -121,6 +121,12 @@ SPEAKERS = [
         "months.",
         ["Dock Crane and Port Union", "Dock Crane and Port Union"],
     ),
+    # a role of an organisation is a person, named further on
+    (
+        "The toll has hit 300, a UN spokesman said. Ola Brandt, the deputy UN spokesman, said 40 cases "
+        "were new.",
+        ["Ola Brandt", "Ola Brandt"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

@@ -90,6 +90,12 @@ DAYS = [
         "told reporters on Thursday that the force was stretched.",
         [THU, THU],
     ),
+    # a speaker first given by role, named further on, keeps the day for what follows
+    (
+        "The toll has hit 300, a UN spokesman said on Wednesday. Ola Brandt, the deputy UN spokesman, said "
+        'at a briefing that 40 new cases were found. "The 12 clinics are full," he said.',
+        [WED, WED, WED],
+    ),
     # a present-tense view is no act of one day
     ("The Pell Institute estimates that 3,000 jobs will go.", [None]),
     # "as of" dates what was counted, not the saying

@@ -15,7 +15,6 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.extract.speakers import (
     ANONYMOUS,
-    ORG_WORDS,
     ORGANISATION,
     TITLE_WORDS,
     Name,
@@ -727,8 +726,8 @@ def _inner_source(
         return None
     subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
     clause = next((c for c in root.children if c.dep_ == "ccomp"), None)
-    if subject is None or clause is None or not (any_source or subject.lower_ in ORG_WORDS):
-        return None
+    if subject is None or clause is None or subject.ent_type_ in ("GPE", "NORP"):
+        return None  # "X said Russia believes ...": a country's view as X tells it stays X's claim
     name = name_of(subject) or _counted_source(subject)
     if name is None or name.is_reference or not (any_source or name.kind == ORGANISATION):
         return None

@@ -178,6 +178,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
     decimal_comma = uses_decimal_commas(article.text)
     events = event_days(doc, published)
     lede_present = False  # the story opens on "X says ...": X's day is given further on
+    carryable: set[int] = set()  # claims left undated for want of an earlier statement by their speaker
     dated_occasions: dict[str, date] = {}  # "statement" -> the day of the statement the article dated
     for att in find_attributions(doc):
         said_on, vague = _said_on(doc, att, published, events)
@@ -256,6 +257,8 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         )
         if not claims:
             lede_present = att.present and said_on is None
+        if undated and said_on is None:
+            carryable.add(len(claims))
         claims.append(
             Claim(
                 id=claim_id(known.name.text, statement),
@@ -268,7 +271,7 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 relayed_by=relayed_by,
             )
         )
-    claims = _lede_day(_named_later(claims, context), lede_present)
+    claims = _carry_to_renamed(_lede_day(_named_later(claims, context), lede_present), carryable)
     claims, renamed = _canonical_within_article(claims, context)
     speaking = {c.speaker for c in claims}
     speakers = []
@@ -338,6 +341,18 @@ def _kind_of_relay(text: str) -> str:
     capitalised = all(w[:1].isupper() for w in text.split())  # "Lee Seong-kweun" too
     looks_named = len(words) in (2, 3) and capitalised and not any(w in ORG_WORDS for w in words)
     return PERSON if looks_named else ORGANISATION
+
+
+def _carry_to_renamed(claims: list[Claim], carryable: set[int]) -> list[Claim]:
+    """Claims whose speaker turned out, further on, to be one named earlier ("a UN spokesman said on
+    Wednesday ... Farhan Haq, the deputy UN spokesman, said") take that speaker's last day."""
+    out: list[Claim] = []
+    for i, claim in enumerate(claims):
+        if i in carryable and claim.said_on is None:
+            day = next((c.said_on for c in reversed(out) if c.speaker == claim.speaker and c.said_on), None)
+            claim = replace(claim, said_on=day) if day else claim
+        out.append(claim)
+    return out
 
 
 def _lede_day(claims: list[Claim], lede_present: bool) -> list[Claim]:

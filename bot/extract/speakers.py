@@ -257,11 +257,13 @@ def name_of(head: Token) -> Name | None:
     if represented is not None:
         return represented
     lemma = head.lemma_.lower()  # "agencies", "ministries"
+    # a person's role stays a person's whoever they serve: "a UN spokesman", "the company's chief"
+    role_head = lower in ANONYMOUS_HEADS or (lower in TITLE_WORDS and lower not in ORG_WORDS)
     org = (
         lower in ORG_WORDS
         or lemma in ORG_WORDS
         or lower in COMPANY_WORDS
-        or any(t.ent_type_ == "ORG" for t in tokens)
+        or (any(t.ent_type_ == "ORG" for t in tokens) and not role_head)
     )
     if not org and not is_human_noun(head):
         return None
