@@ -349,7 +349,11 @@ def _carry_to_renamed(claims: list[Claim], carryable: set[int]) -> list[Claim]:
     out: list[Claim] = []
     for i, claim in enumerate(claims):
         if i in carryable and claim.said_on is None:
+            # the speaker's last day, else the day of the one who passed it on
             day = next((c.said_on for c in reversed(out) if c.speaker == claim.speaker and c.said_on), None)
+            day = day or next(
+                (c.said_on for c in reversed(out) if claim.relayed_by == c.speaker and c.said_on), None
+            )
             claim = replace(claim, said_on=day) if day else claim
         out.append(claim)
     return out
