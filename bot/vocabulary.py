@@ -275,6 +275,35 @@ COUNTRIES: dict[str, Sequence[str]] = {
     "@switzerland": ("switzerland", "swiss", "geneva", "bern"),
 }
 
+#: What a figure counts, by kind: "18 people", "18 dead" and "18 killed" count the same thing, "18
+#: kilometres" another. Used only to check that a claim's number counts what a question's number does.
+_COUNTED_KINDS: dict[str, Sequence[str]] = {
+    "~people": (
+        "people person persons civilians civilian residents inhabitants individuals victims children child "
+        "adults women men migrants refugees patients passengers citizens prisoners hostages captives bodies"
+    ).split(),
+    "~distance": "km kilometres kilometers kilometre kilometer miles mile metres meters metre meter".split(),
+    "~weight": "tonnes tonne tons ton kg kilograms kilogram kilos pounds".split(),
+    "~percent": "% percent pct per cent percentage points".split(),
+    "~area": "hectares hectare acres acre sq square".split(),
+}
+#: News concepts that count people: casualties and troops are people counted.
+_PEOPLE_CONCEPTS = frozenset({"@casualties", "@troops", "@refugees", "@hostages"})
+
+
+def counted_terms(text: str) -> set[str]:
+    """The terms of what a figure counts (its unit or the words after it), each with its kind when it
+    has one: "people died" and "dead" share "~people", "kilometres" and "km" share "~distance"."""
+    found = terms(text)
+    lowered = set(words(text)) | {text.strip().lower()}
+    for kind, members in _COUNTED_KINDS.items():
+        if lowered.intersection(members):
+            found.add(kind)
+    if found & _PEOPLE_CONCEPTS or (found and found <= PLACE_TERMS):
+        found.add("~people")  # "12,000 North Koreans" counts people too
+    return found
+
+
 #: Concept terms that name a place: as a question's topic they are hard constraints.
 PLACE_TERMS = frozenset(
     {*COUNTRIES, "@north_korea", "@south_korea", "@russia", "@ukraine", "@usa", "@china", "@eu"}

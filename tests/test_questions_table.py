@@ -549,3 +549,160 @@ def test_header_says_what_was_understood(index: ClaimIndex) -> None:
     assert "were" not in header.split()
     figure = render_answer(answer_question("who said 9,000", index))[0].split("\n")[0]
     assert html_to_text(figure).startswith("Who said 9,000")
+
+
+# A second invented store for three behaviours: "latest" estimates (each speaker's newest first), units
+# of a looked-up number, and organisations reached through the roles of the people who speak for them.
+OTHER_SPEAKERS = [
+    Speaker("Morrow Fisheries Board", "organisation", ("Morrow Fisheries Board",), ()),
+    Speaker("Anika Brandt", "person", ("Anika Brandt", "Brandt"), ("lake ecologist",)),
+    Speaker("Jonas Reeve", "person", ("Jonas Reeve", "Reeve"), ("anglers' association head",)),
+    Speaker("Corvane Shipping", "organisation", ("Corvane Shipping",), ("shipping line",)),
+    Speaker(
+        "Lisbeth Moor", "person", ("Lisbeth Moor", "Moor"), ("nordic chief executive of corvane shipping",)
+    ),
+    Speaker("Skyrill", "organisation", ("Skyrill",), ("airline",)),
+    Speaker("Petra Lund", "person", ("Petra Lund", "Lund"), ("chief executive",)),
+    Speaker("Dunmore Foods", "organisation", ("Dunmore Foods",), ("company",)),
+    Speaker("Owen Hart", "person", ("Owen Hart", "Hart"), ("chief executive",)),
+    Speaker("Rui Costa", "person", ("Rui Costa", "Costa"), ("road engineer",)),
+    Speaker("Mila Novak", "person", ("Mila Novak", "Novak"), ("rescue chief",)),
+    Speaker("Tarn Valley Council", "organisation", ("Tarn Valley Council",), ()),
+]
+
+OTHER_CLAIMS = [
+    _claim(
+        "e1",
+        "Morrow Fisheries Board",
+        "The eel catch fell to 400 tonnes.",
+        date(2024, 3, 1),
+        _fig("400", 400, "tonnes"),
+    ),
+    _claim(
+        "e2",
+        "Morrow Fisheries Board",
+        "The eel catch recovered to 650 tonnes.",
+        date(2025, 6, 1),
+        _fig("650", 650, "tonnes"),
+    ),
+    _claim(
+        "e3",
+        "Anika Brandt",
+        "The eel catch was about 500 tonnes.",
+        date(2025, 2, 1),
+        _fig("500", 500, "tonnes"),
+    ),
+    _claim(
+        "e4",
+        "Anika Brandt",
+        "The eel catch reached 520 tonnes.",
+        date(2025, 5, 10),
+        _fig("520", 520, "tonnes"),
+    ),
+    _claim(
+        "e5",
+        "Jonas Reeve",
+        "The eel catch came to 450 tonnes.",
+        date(2024, 11, 1),
+        _fig("450", 450, "tonnes"),
+    ),
+    _claim(
+        "u1",
+        "Rui Costa",
+        "A rockfall blocked the road 18 kilometres north of the pass.",
+        date(2025, 7, 1),
+        _fig("18", 18, "kilometres"),
+    ),
+    _claim(
+        "u2",
+        "Mila Novak",
+        "18 people died when the footbridge collapsed.",
+        date(2025, 7, 2),
+        _fig("18", 18, "people"),
+    ),
+    _claim(
+        "u3",
+        "Tarn Valley Council",
+        "The toll from the footbridge collapse rose to 18.",
+        date(2025, 7, 3),
+        _fig("18", 18),
+    ),
+    _claim(
+        "c1",
+        "Corvane Shipping",
+        "Freight rates have started to climb again.",
+        date(2025, 8, 1),
+        document="doc-corvane",
+    ),
+    _claim(
+        "c2",
+        "Lisbeth Moor",
+        "Container volumes have stopped falling.",
+        date(2025, 8, 1),
+        document="doc-corvane",
+    ),
+    _claim(
+        "s1",
+        "Skyrill",
+        "Skyrill carried more passengers than ever in July.",
+        date(2025, 8, 4),
+        document="doc-sky",
+    ),
+    _claim(
+        "s2", "Petra Lund", "Bookings for the winter are ahead of plan.", date(2025, 8, 4), document="doc-sky"
+    ),
+    _claim(
+        "d1",
+        "Dunmore Foods",
+        "Dunmore Foods will close two bakeries.",
+        date(2025, 8, 5),
+        document="doc-dunmore",
+    ),
+    _claim("d2", "Owen Hart", "Flour prices squeezed our margins.", date(2025, 8, 5), document="doc-dunmore"),
+]
+
+OTHER_ROWS: list[Row] = [
+    # "latest": each speaker's newest figure first
+    ("latest figures on the eel catch", ("e2", "e4", "e5"), "e2"),
+    ("what is the latest estimate of the eel catch", ("e2", "e4", "e5"), "e2"),
+    ("latest figures on the trout harvest in the lagoon", (), None),
+    # a number with a unit or a counted noun: the claim's number must count the same thing
+    ("who said 18 people died", ("u2", "u3"), None),
+    ("who said 18 were killed", ("u2", "u3"), None),
+    ("who said 18 kilometres", ("u1",), "u1"),
+    ("who said 18 km", ("u1",), "u1"),
+    ("who said 18", ("u1", "u2", "u3"), None),
+    ("who said 18 tonnes", (), None),
+    ("who said 18 percent", (), None),
+    # organisations reach the people whose roles tie them to it
+    ("corvane on container volumes", ("c2",), "c2"),
+    ("according to corvane shipping, what happened to container volumes", ("c2",), "c2"),
+    ("what did the skyrill chief executive say", ("s2",), "s2"),
+    ("what did the dunmore chief executive say", ("d2",), "d2"),
+    ("what did the skyrill finance director say", (), None),
+]
+
+
+@pytest.fixture(scope="module")
+def other_index() -> ClaimIndex:
+    return ClaimIndex.build(OTHER_CLAIMS, OTHER_SPEAKERS)
+
+
+@pytest.mark.parametrize(("question", "must", "first"), OTHER_ROWS, ids=[r[0] for r in OTHER_ROWS])
+def test_other_question(
+    other_index: ClaimIndex, question: str, must: tuple[str, ...], first: str | None
+) -> None:
+    test_question(other_index, question, must, first)
+
+
+def test_latest_puts_each_speakers_newest_before_older_estimates(other_index: ClaimIndex) -> None:
+    got = [c.id for c in answer_question("latest figures on the eel catch", other_index).claims]
+    assert got[:3] == ["e2", "e4", "e5"], got
+    assert set(got[3:5]) == {"e1", "e3"}, got
+
+
+def test_a_number_counting_something_else_is_left_out(other_index: ClaimIndex) -> None:
+    people = [c.id for c in answer_question("who said 18 people died", other_index).claims]
+    assert "u1" not in people, people
+    distance = [c.id for c in answer_question("who said 18 kilometres", other_index).claims]
+    assert "u2" not in distance and "u3" not in distance, distance

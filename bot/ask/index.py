@@ -133,6 +133,7 @@ class ClaimIndex:
     _carrying: dict[str, np.ndarray] = field(default_factory=dict)
     by_description: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers it describes
     initials: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "ndrrmc" -> speakers so abbreviated
+    by_role: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers whose roles carry it
     alias_last: list[str] = field(default_factory=list)  # last word of each folded alias
     # article titles by document id, or a loader called the first time one is needed (the store keeps
     # them beside the article texts, which a question should not wait for at start-up)
@@ -214,6 +215,12 @@ class ClaimIndex:
             for term in ts:
                 describing[term].add(name)
         index.by_description = {t: frozenset(names) for t, names in describing.items()}
+        in_roles: dict[str, set[str]] = defaultdict(set)
+        for speaker in speakers:
+            for text in speaker.roles:
+                for term in terms(text):
+                    in_roles[term].add(speaker.name)
+        index.by_role = {t: frozenset(names) for t, names in in_roles.items()}
         index.alias_last = [alias.split()[-1] if alias else "" for alias in index.alias_names]
         abbreviated: dict[str, dict[str, None]] = defaultdict(dict)
         for speaker in speakers:

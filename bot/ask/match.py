@@ -31,7 +31,15 @@ from bot.ask.rank import header_topic, rank, side_by_side, statement_key, title_
 from bot.ask.rank import relevance as _relevance
 from bot.models import Claim
 from bot.render import number_text
-from bot.vocabulary import PLACE_TERMS, concept_label, literal_terms, snowball, terms
+from bot.vocabulary import (
+    PLACE_TERMS,
+    STOPWORDS,
+    concept_label,
+    counted_terms,
+    literal_terms,
+    snowball,
+    terms,
+)
 
 SURE, UNSURE = 86.0, 70.0  # rapidfuzz scores: accept a speaker / offer it as "did you mean"
 RELEVANT = 0.5  # share of the question's topic weight a claim must carry
@@ -183,14 +191,77 @@ def resolve_speakers(question: Question, index: ClaimIndex) -> SpeakerMatch:
             sure = picked
     if not sure:
         sure = _by_initials(name, index) or _by_lone_surname(name, index)
+    if not sure:
+        sure = _role_at(" ".join(filter(None, (question.title, name))), index)
     if sure and all(index.speaker_kind.get(n, "person") == "person" for n in sure):
-        return SpeakerMatch(sure, ())
+        # people whose roles name it speak for it too: "maersk" -> "Maersk Line's CEO for Asia Pacific"
+        return SpeakerMatch(tuple(dict.fromkeys((*sure, *_role_holders(name, index)))), ())
     # an organisation, a country, a role: everyone who speaks for it
     described = described_by(" ".join(filter(None, (question.title, name))), index)
     merged = tuple(dict.fromkeys((*sure, *described)))
     if merged:
         return SpeakerMatch(merged, ())
     return match
+
+
+def _role_holders(name: str, index: ClaimIndex) -> tuple[str, ...]:
+    """Speakers whose stored roles carry every word of a name: the spokesperson "for the UNHCR", the
+    "chief executive of Maersk"."""
+    wanted = terms(name)
+    if not wanted:
+        return ()
+    found: set[str] | None = None
+    for term in wanted:
+        names = {n for r in index.roots(term) for n in index.by_role.get(r, ())}
+        found = names if found is None else found & names
+        if not found:
+            return ()
+    return tuple(sorted(found or ()))
+
+
+_ROLE_LOOKUPS = 60  # claims read for their articles when tying a role to an organisation, at most
+
+
+def _role_at(phrase: str, index: ClaimIndex) -> tuple[str, ...]:
+    """A role at an organisation whose holder's stored role leaves the organisation out: "the easyjet
+    chief executive" -> the one "chief executive" quoted in an article where EasyJet, an organisation the
+    store quotes, is named. Only when exactly one person fits; otherwise nothing (the caller offers the
+    choices)."""
+    wanted = [t for t in terms(phrase) if t not in _SOFT_DESCRIPTORS]
+    if len(wanted) < 2:
+        return ()
+    fitting: set[str] = set()
+    for place in wanted:
+        if place in PLACE_TERMS or not any(
+            index.speaker_kind.get(n, "person") != "person" for n in index.by_description.get(place, ())
+        ):
+            continue  # the organisation must be one the store quotes; a country is its speakers' matter
+        role = " ".join(t for t in wanted if t != place)
+        holders = [
+            n
+            for n in _described_terms(role, index)
+            if index.speaker_kind.get(n, "person") == "person" and place not in index.described.get(n, ())
+        ]
+        if not holders or len(holders) > 10:
+            continue
+        carriers = index.carrying(place)[:_ROLE_LOOKUPS]
+        documents = {d for i in carriers for d in index.documents(int(i))}
+        for holder in holders:
+            own = index.by_speaker.get(holder, ())[:_ROLE_LOOKUPS]
+            if any(documents.intersection(index.documents(i)) for i in own):
+                fitting.add(holder)
+    return tuple(fitting) if len(fitting) == 1 else ()
+
+
+def _described_terms(words: str, index: ClaimIndex) -> set[str]:
+    """Speakers whose names, aliases or roles carry every one of these terms (already folded)."""
+    found: set[str] | None = None
+    for term in words.split():
+        names = {n for r in index.roots(term) for n in index.by_description.get(r, ())}
+        found = names if found is None else found & names
+        if not found:
+            return set()
+    return found or set()
 
 
 def _by_initials(name: str, index: ClaimIndex) -> tuple[str, ...]:
@@ -330,6 +401,8 @@ def _answer(
         pool = np.array(sorted({i for s in everyone for i in index.by_speaker.get(s, ())}), np.int64)
     if question.figure is not None:
         numbered = np.array(sorted(set(index.by_number.get(float(question.figure), ()))), np.int64)
+        if question.figure_unit:
+            numbered = _counting_alike(index, numbered, question.figure, question.figure_unit)
         pool = numbered if pool is None else np.intersect1d(pool, numbered)
     hard = _hard_terms(question, index, wanted)
     speaker = speakers[0] if speakers else None
@@ -380,6 +453,42 @@ def _answer(
     others = _others(index, scores, {c.speaker for c in claims}) if speakers and wanted else ()
     figure = number_text(question.figure) if question.figure is not None else None
     return Answer(question.text, FOUND, speaker, shown_topic, claims, others, versus=versus, figure=figure)
+
+
+def _counting_alike(index: ClaimIndex, ids: np.ndarray, value: float, unit: str) -> np.ndarray:
+    """The claims whose number counts what the question's does: "who said 18 people died" keeps "18
+    dead" and "18 were killed", not "18 kilometres". A claim's figure counts its unit, else the words
+    after the number in its statement, else (a number at the end, "the toll rose to 18", or one followed
+    by a grammar word) the statement."""
+    wanted = counted_terms(unit)
+    kept = []
+    for i in ids:
+        claim = index.claims[int(i)]
+        for figure in claim.figures:
+            if value not in figure.numbers():
+                continue
+            if figure.unit and figure.unit.casefold() == unit.casefold():
+                kept.append(int(i))
+                break
+            counted = figure.unit or _words_after(claim.statement, figure.text) or claim.statement
+            if counted_terms(counted) & wanted:
+                kept.append(int(i))
+                break
+    return np.array(kept, np.int64)
+
+
+_AFTER_WORDS = 5  # words after a number that may say what it counts
+
+
+def _words_after(statement: str, text: str) -> str:
+    """The words after a figure in its statement, up to the end of the clause: "3,800 had been killed"."""
+    found = re.search(rf"(?<![\w.,]){re.escape(text)}(?![\d])", statement) if text else None
+    if found is None:
+        return ""
+    rest = re.split(r"[,;:.!?()]", statement[found.end() :], maxsplit=1)[0].split()
+    if not rest or rest[0].lower() in STOPWORDS:
+        return ""  # no noun after the number ("passed 3,000 and that ..."): the statement says what it counts
+    return " ".join(rest[:_AFTER_WORDS])
 
 
 def _with_companions(index: ClaimIndex, ranked: list[int], wanted: set[str]) -> list[int]:

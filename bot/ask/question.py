@@ -59,6 +59,7 @@ class Question:
     latest: bool = False  # "latest", "now", "most recent": the newest claim first
     names: tuple[str, ...] = ()  # words the asker capitalised mid-question: names, hard constraints
     guessed: bool = False  # the speaker is a guess from word order ("X on Y"): unknown, it is topic
+    figure_unit: str | None = None  # what the looked-up number counts: "people" in "who said 18 people died"
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def parse_question(text: str) -> Question:
         speaker = _acronym(parsed.speaker, shown)  # "what did the WHO say": an acronym, not a pronoun
     versus = tuple(v for v in (_clean_speaker(x) for x in parsed.versus) if v)
     topic = _clean_topic(parsed.topic)
-    figure, figure_text = _figure(topic)
+    figure, figure_text, figure_unit = _figure(topic)
     kind = parsed.kind
     if parsed.who:
         kind = FIGURE if figure is not None else ABOUT
@@ -306,7 +307,18 @@ def parse_question(text: str) -> Question:
     latest = kind == LATEST or bool(_RECENT_RE.search(s))
     names = _capitalised(shown)
     return Question(
-        shown, speaker, topic, figure, wants, kind, title, versus, latest, names, not parsed.strong
+        shown,
+        speaker,
+        topic,
+        figure,
+        wants,
+        kind,
+        title,
+        versus,
+        latest,
+        names,
+        not parsed.strong,
+        figure_unit if figure is not None else None,
     )
 
 
@@ -660,15 +672,16 @@ def _clean_topic(raw: str | None) -> str | None:
     return topic
 
 
-def _figure(topic: str | None) -> tuple[float | None, str | None]:
-    """The first number the topic looks up, with its text as written; dates and a lone "one" are none."""
+def _figure(topic: str | None) -> tuple[float | None, str | None, str | None]:
+    """The first number the topic looks up, with its text as written and its unit or counted noun ("18
+    people" -> people, "2.5%" -> %); dates and a lone "one" are none."""
     if not topic:
-        return None, None
+        return None, None, None
     masked = _DATE_RE.sub(lambda m: " " * len(m.group()), topic)
     for fig in parse_figures(masked):
         has_digit = any(ch.isdigit() for ch in fig.text)
         if fig.value is not None and (has_digit or fig.value != 1.0):
-            return fig.value, fig.text
+            return fig.value, fig.text, fig.unit
         if fig.value is None and fig.low is not None and has_digit:
-            return fig.low, fig.text
-    return None, None
+            return fig.low, fig.text, fig.unit
+    return None, None, None

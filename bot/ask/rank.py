@@ -82,7 +82,8 @@ def rank(
 ) -> list[int]:
     """Best first, one entry per statement.
 
-    "latest", "now": the most recent (said_on, else first reported) among the relevant ones first;
+    "latest", "now": the most recent (said_on, else first reported) among the relevant ones first (with
+    figures first when it asks for figures), each speaker's newest before anyone's older estimates;
     "how many": claims with figures first; otherwise relevance, then the question's own words, then
     recency."""
     rounded = np.round(scores[candidates], 2)
@@ -100,10 +101,12 @@ def rank(
         numbered = int(question.wants_figures and bool(index.has_figures[i]))
         day = int(index.recency[i])
         if question.latest:
-            return (day, numbered, score, words)
+            return (numbered, day, score, words)
         return (numbered, score, words, day)
 
     ranked = sorted(shortlist, key=key, reverse=True)
+    if question.latest:
+        ranked = newest_per_speaker(index, ranked)
     seen: set[str] = set()
     unique = []
     for i in ranked:
@@ -115,6 +118,20 @@ def rank(
         if len(unique) == limit:
             break
     return unique
+
+
+def newest_per_speaker(index: ClaimIndex, ranked: list[int]) -> list[int]:
+    """ "latest": each speaker's newest statement first (the order kept), their older estimates on the same
+    topic after everyone's newest, so the first five are five speakers' current word, not one speaker's
+    history."""
+    first: list[int] = []
+    older: list[int] = []
+    seen: set[int] = set()
+    for i in ranked:
+        speaker = int(index.speaker_of[i])
+        (older if speaker in seen else first).append(i)
+        seen.add(speaker)
+    return first + older
 
 
 def side_by_side(
