@@ -68,7 +68,9 @@ def _said_on(
     best: tuple[int, date | None] | None = None
     for mention in mentions:
         at, to = start + mention.start, start + mention.end
-        if not any(fs <= at and to <= fe for fs, fe in att.frame) or AS_OF.search(doc.text, 0, at):
+        if not any(fs <= at and to <= fe for fs, fe in att.frame) or AS_OF.search(
+            doc.text[max(0, at - 40) : at]
+        ):
             continue  # "said as of yesterday the count was 40": the day of the count, not of the saying
         distance = min(abs(at - att.verb_at), abs(to - att.verb_at))
         if best is None or distance < best[0]:
