@@ -68,10 +68,9 @@ def _said_on(
     best: tuple[int, date | None] | None = None
     for mention in mentions:
         at, to = start + mention.start, start + mention.end
-        if not any(fs <= at and to <= fe for fs, fe in att.frame) or AS_OF.search(
-            doc.text[max(0, at - 40) : at]
-        ):
-            continue  # "said as of yesterday the count was 40": the day of the count, not of the saying
+        counted = AS_OF.search(doc.text[max(0, at - 40) : at])  # "as of yesterday the count was 40"
+        if counted or not any(fs <= at and to <= fe for fs, fe in att.frame):
+            continue
         distance = min(abs(at - att.verb_at), abs(to - att.verb_at))
         if best is None or distance < best[0]:
             best = (distance, None if SPAN_MENTION.search(mention.text) else mention.value)
