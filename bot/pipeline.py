@@ -16,8 +16,7 @@ from spacy.language import Language
 from bot.ask.index import search_terms
 from bot.digest import WATERMARK
 from bot.extract.claims import extract_claims
-from bot.extract.datelines import mask_datelines
-from bot.extract.nlp import load_nlp
+from bot.extract.nlp import load_nlp, prepared
 from bot.merge import merge_claims
 from bot.models import Article, Claim, Speaker
 from data.store import Batch, ClaimStore, StoredArticle
@@ -45,7 +44,7 @@ def extract_all(
 ) -> list[tuple[Article, list[Claim], list[Speaker]]]:
     """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims."""
     nlp = nlp or load_nlp()
-    docs = nlp.pipe((mask_datelines(a.text) for a in articles), batch_size=32)
+    docs = nlp.pipe((prepared(a.text) for a in articles), batch_size=32)
     return [(a, *extract_claims(a, doc)) for a, doc in zip(articles, docs, strict=True)]
 
 

@@ -14,6 +14,7 @@ from spacy.language import Language
 from bot.extract.cast import acronyms
 from bot.extract.claims import extract_claims
 from bot.extract.datelines import mask_datelines
+from bot.extract.nlp import prepared
 from bot.models import Article
 
 SPEAKERS = [
@@ -199,6 +200,13 @@ def test_datelines_are_blanked_keeping_offsets(text: str, expected: str) -> None
     masked = mask_datelines(text)
     assert len(masked) == len(text)
     assert " ".join(masked.split()) == " ".join(expected.split())
+
+
+def test_a_name_with_an_inner_capital_is_read_as_a_name(nlp: Language) -> None:
+    text = "Budget carrier flyQuick carried 2.1 million passengers in June, it said on Friday."
+    claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 7, 5)), nlp(prepared(text)))
+    assert [(c.speaker, c.said_on) for c in claims] == [("FlyQuick", date(2025, 7, 4))]
+    assert prepared("an x-ray and an e-mail") == "an x-ray and an e-mail"
 
 
 def test_a_dateline_is_neither_speaker_nor_statement(nlp: Language) -> None:
