@@ -61,3 +61,9 @@ def test_registry_keeps_every_alias_and_the_fullest_name() -> None:
     assert registry[0].kind == PERSON
     assert set(registry[0].aliases) == {"Zelenskiy", "Volodymyr Zelensky", "Volodymyr Zelenskyy"}
     assert canonical["Volodymyr Zelenskyy"] == "Volodymyr Zelensky"
+
+
+@pytest.mark.parametrize(("a", "b"), [(">", "Jane Doe"), ("", "Doe"), ("—", "—"), ("Doe", "'s")])
+def test_a_name_with_nothing_left_matches_no_one_and_never_fails(a: str, b: str) -> None:
+    assert not same_speaker(a, PERSON, b, PERSON)
+    assert not same_speaker(b, PERSON, a, PERSON)

@@ -201,6 +201,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 continue  # a pronoun we cannot resolve is never stored as a speaker
             carried = antecedent.said_on
             name = antecedent.name
+        if not re.search(r"[^\W\d_]{2}", name.text):
+            att_end = -1
+            continue  # a speaker with no name left in it (">", "Inc.") is no one
         occasions = _occasions(doc, att)
         earlier = context.find(name)
         undated = said_on is None and not vague and not att.present
@@ -397,7 +400,7 @@ def _canonical_within_article(claims: list[Claim], context: Cast) -> tuple[list[
     renamed: dict[str, str] = {}
     out = []
     for claim in claims:
-        if claim.speaker.split()[-1].lower() in context.namesakes:
+        if claim.speaker.split()[-1:] and claim.speaker.split()[-1].lower() in context.namesakes:
             out.append(claim)  # told apart by title as the claims were read; no surname guessing here
             continue
         for name in people:

@@ -440,6 +440,8 @@ def _similar_word(a: str, b: str) -> bool:
 def same_speaker(a: str, kind_a: str, b: str, kind_b: str) -> bool:
     """Whether two names are one speaker: "Zelenskiy" ~ "Volodymyr Zelensky", "Pentagon" ~ "the Pentagon"."""
     na, nb = _norm(a), _norm(b)
+    if not na or not nb:
+        return False  # a name with no letters left ("Inc.", ">") is no one to be the same as
     if na == nb:
         return True
     if PERSON not in (kind_a, kind_b):
