@@ -14,6 +14,9 @@ Row = tuple[str, float | None, float | None, float | None, str | None, str | Non
 
 # (sentence, text, value, low, high, qualifier, unit): each sentence holds exactly one figure
 SINGLE: list[tuple[str, str, float | None, float | None, float | None, str | None, str | None]] = [
+    # a scale joined by a hyphen is still a scale
+    ("The clinics face a one-million backlog.", "one-million", 1e6, None, None, None, "backlog"),
+    ("The state approved a 6-billion-dollar rescue.", "6-billion-dollar", 6e9, None, None, None, "dollar"),
     # decimal commas: a scale, percent, unit or currency makes the comma a decimal point
     ("Output climbed to 54,3 million tonnes.", "54,3 million", 54.3e6, None, None, None, "tonnes"),
     ("Approval reached 61,8 percent in the poll.", "61,8 percent", 61.8, None, None, None, "%"),

@@ -205,6 +205,13 @@ FRAMES = {
             ("Trade Ministry", "40% of the country's exports"),
         ),
     ],
+    "a second speech verb after 'although' is a second claim": [
+        (
+            "Health chief Ana Moss said the list would fall, although she said she did not expect it to "
+            "reach 9 million.",
+            ("Ana Moss", "did not expect it to reach 9 million"),
+        ),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

@@ -814,10 +814,12 @@ def _contrast(verb: Token) -> Token | None:
     """The clause of a second speaker set against the first: '..., while the Red Cross put it at 1,500'."""
     for clause in (verb, *verb.ancestors):
         if clause.dep_ in ("advcl", "conj") and any(
-            c.lower_ in ("while", "whereas", "but") for c in clause.children if c.dep_ in ("mark", "cc")
+            c.lower_ in ("while", "whereas", "but", "although", "though")
+            for c in clause.children
+            if c.dep_ in ("mark", "cc")
         ):
             subject = _subject(verb)
-            return clause if subject is not None and subject.pos_ in ("PROPN", "NOUN") else None
+            return clause if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
         if clause.lemma_ in SPEECH_LEMMAS and clause is not verb:
             return None
     return None

@@ -237,7 +237,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             dated_occasions.update(dict.fromkeys(occasions, said_on))
         if att.verb == QUOTE_GOES_ON and claims and "\n" not in doc.text[last_said_end : att.content[0]]:
             # '"A," she said. "B."': one quotation, one claim
-            last_content = f"{last_content} {content}"
+            # two quoted sentences stay two sentences: '"A," she said. "B."' reads "A. B."
+            joined = last_content.rstrip(" ,;:\u2014-")
+            last_content = f"{joined}{'' if joined[-1:] in '.!?' else '.'} {content}"
             statement = _statement(last_content)
             claims[-1] = replace(
                 claims[-1],

@@ -384,7 +384,7 @@ _FRACTION_DEN = f"{_FRACTION_PLURAL}|{_FRACTION_ONE}"
 _WORDNUM = rf"""(?:
       half\s+a\s+(?:dozen|hundred|{_SCALE_W})
     | (?:a|{_SMALL})\s+dozen
-    | (?:(?:a|{_SMALL})\s+hundred(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL})(?:\s+(?:{_SCALE_W}))?
+    | (?:(?:a|{_SMALL})\s+hundred(?:\s+(?:and\s+)?{_SMALL})?|{_SMALL})(?:[\s-]+(?:{_SCALE_W}))?
     | a\s+(?:{_SCALE_W})
 )"""
 # Indian grouping ("1,25,000") first, else "1,25" would be read as a number followed by ",000"
@@ -406,7 +406,7 @@ _ATOM = re.compile(
       | (?P<words>{_WORDNUM})\b
       | (?P<half>half)\b
       | (?:(?P<cur>{_CUR_PRE})\s?)?(?P<num>{_DIGITS})(?!\d)(?P<suf>[A-Za-z]+(?:/[A-Za-z]+)?)?
-            (?P<deg>\s?°\s?[CF]?)?(?:\s+(?P<scale>{_SCALE_W}|bn|bln|mn|mln|tn)\b)?
+            (?P<deg>\s?°\s?[CF]?)?(?:[\s-]+(?P<scale>{_SCALE_W}|bn|bln|mn|mln|tn)\b)?
     )
     (?P<pct>\s?%|\s+(?:per\s?cent|percent|pct)\b|\s+(?:percentage|basis)[\s-]points?\b)?
     """,
