@@ -212,6 +212,18 @@ FRAMES = {
             ("Ana Moss", "did not expect it to reach 9 million"),
         ),
     ],
+    "speech inside a relative clause, by a named subject": [
+        (
+            "Heavy rain is due in the south-west, where the Met Office said up to 40 mm could fall.",
+            ("Met Office", "40 mm could fall"),
+        ),
+        (
+            "Health chief Ana Moss has hinted that the backlog will take 3 years to clear.",
+            ("Ana Moss", "3 years"),
+        ),
+        ("The town, where 400 people live, flooded.", None),
+        ("Mayor Ivo Lind hinted at new limits that the city could set on 3 roads.", None),
+    ],
     "quotation that goes on": [
         (
             '"We lost 30 boats," fisherman Pavel Olsen said. "Nobody came to help."',

@@ -168,6 +168,16 @@ def _aside(verb: Token) -> bool:
     )
 
 
+def _named_in_clause(verb: Token) -> bool:
+    """ "the south-west, where the Met Office said 40 mm could fall": speech by a named subject inside a
+    relative clause is a claim of that subject."""
+    return (
+        verb.dep_ == "relcl"
+        and any(c.dep_ == "nsubj" and c.pos_ == "PROPN" for c in verb.children)
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
+
+
 def _relative_speech(verb: Token) -> bool:
     """A speech verb in a relative clause whose 'who' is the one speaking."""
     return verb.dep_ == "relcl" and any(
@@ -558,6 +568,11 @@ def _is_speech(tok: Token) -> bool:
         reported = tok.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "pcomp")  # inside someone's words
         numbers = any(t.like_num and t.ent_type_ != "DATE" for t in tok.subtree if t.i > tok.i)
         return numbers and not results and not reported
+    if lemma == "hint":  # "has hinted that ...", not "hinted at exemptions"
+        alluded = any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children)
+        return not alluded and any(
+            c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children
+        )
     if lemma == "make":  # "the court made clear that ..."
         return any(c.lower_ == "clear" for c in tok.children) and any(c.dep_ == "ccomp" for c in tok.children)
     return lemma in SPEECH_LEMMAS
@@ -570,7 +585,9 @@ def _speech_verbs(unit: Span, quotes: list[tuple[int, int]]) -> list[Token]:
         # '"We are ready," she added.': a clause-only verb beside a quotation has its clause
         if not _is_speech(tok) and not (quoted and tok.lemma_ in CLAUSE_ONLY and tok.lemma_ != "call"):
             continue
-        clause = tok.dep_ in ("amod", "acl", "relcl") and not (_relative_speech(tok) or _aside(tok))
+        clause = tok.dep_ in ("amod", "acl", "relcl") and not (
+            _relative_speech(tok) or _aside(tok) or _named_in_clause(tok)
+        )
         if clause or _in_quote(tok, quotes):
             continue
         if any(c.dep_ in ("auxpass", "nsubjpass", "neg") or c.lower_ == "never" for c in tok.children):
