@@ -96,6 +96,12 @@ DAYS = [
         'at a briefing that 40 new cases were found. "The 12 clinics are full," he said.',
         [WED, WED, WED],
     ),
+    # ... but a present tense on the occasion a speaker was just dated at is that day
+    (
+        "Farm Secretary Ana Lindqvist said during a visit on Friday that 30 farms were hit. Lindqvist says "
+        "the final plan looks better for 12 regions.",
+        [FRI, FRI],
+    ),
     # a present-tense view is no act of one day
     ("The Pell Institute estimates that 3,000 jobs will go.", [None]),
     # "as of" dates what was counted, not the saying

@@ -207,8 +207,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
         occasions = _occasions(doc, att)
         earlier = context.find(name)
         undated = said_on is None and not vague and not att.present
-        if undated and earlier is not None:
-            # "in his address, X also said": the address mentioned before, and so its day
+        if said_on is None and not vague and earlier is not None:
+            # "in his address, X also said": the address mentioned before, and so its day; "X said on a trip
+            # Friday ... X says the plan looks better": a present tense on the same occasion too
             said_on = next((earlier.occasions[o] for o in occasions if o in earlier.occasions), None)
             if said_on is None and (att.continues or _same_occasion(doc, earlier.last_end, att)):
                 said_on = earlier.said_on
