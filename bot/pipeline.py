@@ -7,11 +7,13 @@ Parsing happens before the store's lock is taken, so a long ingest never blocks 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.ask.index import search_terms
 from bot.digest import WATERMARK
@@ -20,6 +22,8 @@ from bot.extract.nlp import load_nlp, prepared
 from bot.merge import merge_claims
 from bot.models import Article, Claim, Speaker
 from data.store import Batch, ClaimStore, StoredArticle
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -42,10 +46,19 @@ def content_hash(article: Article) -> str:
 def extract_all(
     articles: Sequence[Article], nlp: Language | None = None
 ) -> list[tuple[Article, list[Claim], list[Speaker]]]:
-    """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims."""
+    """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims. An article the
+    extractor fails on is reported by id and yields no claims; the others are not lost with it."""
     nlp = nlp or load_nlp()
     docs = nlp.pipe((prepared(a.text) for a in articles), batch_size=32)
-    return [(a, *extract_claims(a, doc)) for a, doc in zip(articles, docs, strict=True)]
+    return [(a, *_extract_one(a, doc)) for a, doc in zip(articles, docs, strict=True)]
+
+
+def _extract_one(article: Article, doc: Doc) -> tuple[list[Claim], list[Speaker]]:
+    try:
+        return extract_claims(article, doc)
+    except Exception:  # a rule tripping on one odd sentence must not sink the batch
+        log.exception("extraction failed on article %s; it is stored without claims", article.id)
+        return [], []
 
 
 def _new_articles(articles: Iterable[Article], seen: dict[str, str]) -> tuple[list[Article], int]:

@@ -244,3 +244,33 @@ def test_sources_carry_their_articles_metadata(
             article.url,
             article.published,
         )
+
+
+def test_an_article_the_extractor_fails_on_loses_nothing_else(
+    tmp_path: Path, nlp: Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injected into one article: the batch still stores the others' claims."""
+    import bot.pipeline as pipeline
+
+    real = pipeline.extract_claims
+
+    def failing(article: Article, doc: Any) -> Any:
+        if article.id == "bad":
+            raise IndexError("a rule tripped")
+        return real(article, doc)
+
+    monkeypatch.setattr(pipeline, "extract_claims", failing)
+    store = ClaimStore(tmp_path / "claims.json")
+    good = Article(id="good", text="Mayor Ida Lund said on Monday that 12 bridges were closed.")
+    bad = Article(id="bad", text="Governor Per Vik said on Monday that 40 roads were open.")
+    report = ingest(store, [bad, good], nlp=nlp)
+    assert report.articles == 2
+    assert [c.speaker for c in store.claims()] == ["Ida Lund"]
+
+
+def test_an_aside_at_the_very_end_of_a_text_is_read(nlp: Language) -> None:
+    from bot.extract.claims import extract_claims
+
+    text = 'The sky was clear on Saturday, Inspector Bo Lind said, but was "rough at sea."'
+    claims, _ = extract_claims(Article(id="t", text=text), nlp(text))
+    assert [c.speaker for c in claims] == ["Bo Lind"]

@@ -820,7 +820,7 @@ def _parenthetical(unit: Span, verb: Token) -> tuple[int, int] | None:
     left, right = verb.left_edge.i, verb.right_edge.i
     left = left if doc[left].text == "," else left - 1
     right = right if doc[right].text == "," else right + 1
-    if doc[left].text != "," or doc[right].text != "," or right + 1 >= unit.end:
+    if left < unit.start or right + 1 >= unit.end or doc[left].text != "," or doc[right].text != ",":
         return None
     if not any(t.is_alpha for t in doc[right + 1 : unit.end]) or not any(t.is_alpha for t in doc[:left]):
         return None
