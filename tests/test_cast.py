@@ -128,6 +128,11 @@ SPEAKERS = [
         "were new.",
         ["Ola Brandt", "Ola Brandt"],
     ),
+    # "X did Y, it said": "it" is the body the clause is about
+    (
+        "Budget carrier Skyvale carried 2.2 million passengers in June, it said on Friday.",
+        ["Skyvale"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),

@@ -25,6 +25,7 @@ from bot.extract.speakers import (
     Name,
     better_name,
     same_speaker,
+    span_text,
 )
 from bot.extract.timeline import SPAN_MENTION, event_day, event_days, moves_time, names_no_day, relative_day
 from bot.models import Article, Claim, Figure, Source, Speaker
@@ -195,7 +196,9 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
             name = previous[0].name
         elif name.is_reference:
             # a description may point back within its sentence ("Shares of X rose after the carmaker said")
-            antecedent = context.resolve(name, att.verb_at, skip=att.content)
+            teller = _company_telling_of_itself(doc, att) if name.head == "it" else None
+            antecedent = context.note(teller, None, speaking=False) if teller else None
+            antecedent = antecedent or context.resolve(name, att.verb_at, skip=att.content)
             if antecedent is None:
                 att_end = -1
                 continue  # a pronoun we cannot resolve is never stored as a speaker
@@ -348,6 +351,21 @@ def _kind_of_relay(text: str) -> str:
     capitalised = all(w[:1].isupper() for w in text.split())  # "Lee Seong-kweun" too
     looks_named = len(words) in (2, 3) and capitalised and not any(w in ORG_WORDS for w in words)
     return PERSON if looks_named else ORGANISATION
+
+
+def _company_telling_of_itself(doc: Doc, att: Attribution) -> Name | None:
+    """ "Acme carried 2 million passengers in June, it said": "it" is the body the clause before it is
+    about, when that is a name the tagger did not take for a person."""
+    if att.content[1] > att.verb_at:
+        return None
+    span = doc.char_span(att.content[0], att.content[1], alignment_mode="expand")
+    subject = next((t for t in span.root.children if t.dep_ == "nsubj"), None) if span is not None else None
+    if subject is None:
+        return None
+    named = [t for t in subject.subtree if t.pos_ == "PROPN" and t.ent_type_ not in ("PERSON", "GPE", "NORP")]
+    if not named or subject.pos_ not in ("PROPN", "NOUN"):
+        return None
+    return Name(span_text([named[0], *named[1:]]), ORGANISATION, head=named[-1].lower_)
 
 
 def _carry_to_renamed(claims: list[Claim], carryable: set[int]) -> list[Claim]:
