@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import test_figures_more as more
 
 from bot.extract.figures import parse_figures
 from bot.models import Figure
@@ -279,7 +280,9 @@ def _assert_figure(
     assert fig.unit == unit
 
 
-@pytest.mark.parametrize(("sentence", "text", "value", "low", "high", "qualifier", "unit"), SINGLE)
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "low", "high", "qualifier", "unit"), SINGLE + more.SINGLE
+)
 def test_single_figure(
     sentence: str,
     text: str,
@@ -294,12 +297,12 @@ def test_single_figure(
     _assert_figure(figures[0], text, value, low, high, qualifier, unit)
 
 
-@pytest.mark.parametrize(("why", "sentence"), NOT_FIGURES)
+@pytest.mark.parametrize(("why", "sentence"), NOT_FIGURES + more.NOT_FIGURES)
 def test_not_a_figure(why: str, sentence: str) -> None:
     assert parse_figures(sentence) == [], why
 
 
-@pytest.mark.parametrize(("sentence", "expected"), SEVERAL)
+@pytest.mark.parametrize(("sentence", "expected"), SEVERAL + more.SEVERAL)
 def test_several_figures_in_order(
     sentence: str,
     expected: list[tuple[str, float | None, float | None, float | None, str | None, str | None]],

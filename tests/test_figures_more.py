@@ -1,6 +1,7 @@
 """parse_figures on decimal commas and other separators, changes "from A to B", and numbers that name things.
 
-Each rule has rows where it applies and rows where it must not, in the table style of test_figures.py.
+Each rule has rows where it applies and rows where it must not; the tables run through test_figures.py's
+tests, and this file keeps only the tests of its own.
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from bot.extract.figures import parse_figures, uses_decimal_commas
-from bot.models import Figure
 
 Row = tuple[str, float | None, float | None, float | None, str | None, str | None]
 
@@ -169,51 +169,6 @@ SEVERAL: list[tuple[str, list[Row]]] = [
         ],
     ),
 ]
-
-
-def _assert_figure(
-    fig: Figure,
-    text: str,
-    value: float | None,
-    low: float | None,
-    high: float | None,
-    qualifier: str | None,
-    unit: str | None,
-) -> None:
-    assert fig.text == text
-    assert fig.value == (pytest.approx(value) if value is not None else None)
-    assert fig.low == (pytest.approx(low) if low is not None else None)
-    assert fig.high == (pytest.approx(high) if high is not None else None)
-    assert fig.qualifier == qualifier
-    assert fig.unit == unit
-
-
-@pytest.mark.parametrize(("sentence", "text", "value", "low", "high", "qualifier", "unit"), SINGLE)
-def test_single_figure(
-    sentence: str,
-    text: str,
-    value: float | None,
-    low: float | None,
-    high: float | None,
-    qualifier: str | None,
-    unit: str | None,
-) -> None:
-    figures = parse_figures(sentence)
-    assert len(figures) == 1, figures
-    _assert_figure(figures[0], text, value, low, high, qualifier, unit)
-
-
-@pytest.mark.parametrize(("why", "sentence"), NOT_FIGURES)
-def test_not_a_figure(why: str, sentence: str) -> None:
-    assert parse_figures(sentence) == [], why
-
-
-@pytest.mark.parametrize(("sentence", "expected"), SEVERAL)
-def test_several_figures_in_order(sentence: str, expected: list[Row]) -> None:
-    figures = parse_figures(sentence)
-    assert [f.text for f in figures] == [e[0] for e in expected]
-    for fig, exp in zip(figures, expected, strict=True):
-        _assert_figure(fig, *exp)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -143,15 +144,19 @@ def described_by(phrase: str, index: ClaimIndex) -> tuple[str, ...]:
     -> South Korea's intelligence service, Seoul's National Intelligence Service; "pentagon" -> the
     Pentagon and its press secretary. Words such as "top" or "senior" may be missing."""
     wanted = [t for t in terms(phrase) if t not in _SOFT_DESCRIPTORS]
-    if not wanted:
-        return ()
+    found = _carrying_all(wanted, index.by_description, index)
+    return tuple(sorted(found, key=lambda n: (-len(index.by_speaker.get(n, ())), n)))
+
+
+def _carrying_all(wanted: Iterable[str], table: Mapping[str, Iterable[str]], index: ClaimIndex) -> set[str]:
+    """The speakers a word table (descriptions, roles) gives for every wanted term, any stem of its root."""
     found: set[str] | None = None
     for term in wanted:
-        names = {n for r in index.roots(term) for n in index.by_description.get(r, ())}
+        names = {n for r in index.roots(term) for n in table.get(r, ())}
         found = names if found is None else found & names
         if not found:
-            return ()
-    return tuple(sorted(found or (), key=lambda n: (-len(index.by_speaker.get(n, ())), n)))
+            return set()
+    return found or set()
 
 
 _SOFT_DESCRIPTORS = frozenset(
@@ -207,16 +212,7 @@ def resolve_speakers(question: Question, index: ClaimIndex) -> SpeakerMatch:
 def _role_holders(name: str, index: ClaimIndex) -> tuple[str, ...]:
     """Speakers whose stored roles carry every word of a name: the spokesperson "for the UNHCR", the
     "chief executive of Maersk"."""
-    wanted = terms(name)
-    if not wanted:
-        return ()
-    found: set[str] | None = None
-    for term in wanted:
-        names = {n for r in index.roots(term) for n in index.by_role.get(r, ())}
-        found = names if found is None else found & names
-        if not found:
-            return ()
-    return tuple(sorted(found or ()))
+    return tuple(sorted(_carrying_all(terms(name), index.by_role, index)))
 
 
 _ROLE_LOOKUPS = 60  # claims read for their articles when tying a role to an organisation, at most

@@ -41,8 +41,7 @@ VAGUE = re.compile(
     r"\s+(?:week|month|year|season|quarter|spring|summer|autumn|fall|winter|decade)\b"
     r"|(?:weeks|months|years|decades)\s+(?:ago|earlier|before|later)"
     r"|\b(?:previously|formerly|once|recently|earlier|in\s+recent\s+(?:days|weeks|months))\b"
-    r"|(?:in|at|during)\s+(?:a|an|another|one)\s+(?:separate|earlier|later|previous|different)\b"
-    r"|(?:in|at|during)\s+(?:another|a\s+separate|a\s+previous|an\s+earlier|a\s+later)\s+\w+)",
+    r"|(?:in|at|during)\s+(?:another\s+\w+|(?:a|an|one)\s+(?:separate|earlier|later|previous|different)\b))",
     re.IGNORECASE,
 )
 
