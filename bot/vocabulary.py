@@ -31,7 +31,7 @@ CONCEPTS: dict[str, Sequence[str]] = {
         "troops troop soldiers soldier forces force units unit infantry servicemen personnel army armies "
         "battalion battalions brigade brigades paratroopers paratroops fighters military men"
     ).split(),
-    "@north_korea": ("north korea", "north korean", "north koreans", "dprk", "pyongyang", "kim jong un"),
+    "@north_korea": ("north korea", "north korean", "north koreans", "dprk", "pyongyang"),
     "@south_korea": ("south korea", "south korean", "south koreans", "seoul"),
     "@russia": ("russia", "russian", "russians", "moscow", "kremlin", "russia's"),
     "@ukraine": ("ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "ukraine's"),

@@ -164,6 +164,43 @@ def test_a_role_given_anywhere_in_the_article_becomes_a_role(nlp: Language) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # a sentence ending on a bare role, the next opening with a name that speaks: the role is hers
+        (
+            "The totals agree with those given earlier by the port's chief inspector. Mira Sand said 14 "
+            "boats had sunk.",
+            "port's chief inspector",
+        ),
+        (
+            "The estimate came from the region's health minister. Mira Sand told reporters 14 clinics "
+            "had closed.",
+            "region's health minister",
+        ),
+        # something else between the role and the name, or the name not the one speaking: no role
+        (
+            "The totals agree with those given by the port's chief inspector. On Monday, Mira Sand said "
+            "14 boats had sunk.",
+            None,
+        ),
+        (
+            "The report went to the port's chief inspector. Officials said Mira Sand had 14 boats.",
+            None,
+        ),
+    ],
+)
+def test_a_role_ending_one_sentence_belongs_to_the_name_opening_the_next(
+    nlp: Language, text: str, role: str | None
+) -> None:
+    _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    roles = {r for s in speakers if s.name == "Mira Sand" for r in s.roles}
+    if role is None:
+        assert not any("inspector" in r for r in roles), speakers
+    else:
+        assert role in roles, speakers
+
+
 def test_acronym_becomes_an_alias_of_the_full_name(nlp: Language) -> None:
     text = "The Office for Rail Standards (ORS) said 9 lines were late. ORS said the fault was fixed."
     _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))

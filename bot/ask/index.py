@@ -134,6 +134,7 @@ class ClaimIndex:
     by_description: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers it describes
     initials: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "ndrrmc" -> speakers so abbreviated
     by_role: dict[str, frozenset[str]] = field(default_factory=dict)  # term -> speakers whose roles carry it
+    role_terms: dict[str, frozenset[str]] = field(default_factory=dict)  # speaker -> terms of their roles
     alias_last: list[str] = field(default_factory=list)  # last word of each folded alias
     # article titles by document id, or a loader called the first time one is needed (the store keeps
     # them beside the article texts, which a question should not wait for at start-up)
@@ -221,6 +222,9 @@ class ClaimIndex:
                 for term in terms(text):
                     in_roles[term].add(speaker.name)
         index.by_role = {t: frozenset(names) for t, names in in_roles.items()}
+        index.role_terms = {
+            speaker.name: frozenset().union(*(terms(r) for r in speaker.roles)) for speaker in speakers
+        }
         index.alias_last = [alias.split()[-1] if alias else "" for alias in index.alias_names]
         abbreviated: dict[str, dict[str, None]] = defaultdict(dict)
         for speaker in speakers:

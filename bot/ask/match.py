@@ -28,7 +28,15 @@ from bot.ask.answer import (
 )
 from bot.ask.index import ClaimIndex, fold_name
 from bot.ask.question import Question, parse_question
-from bot.ask.rank import header_topic, rank, side_by_side, statement_key, title_share, topic_weights
+from bot.ask.rank import (
+    header_topic,
+    rank,
+    side_by_side,
+    statement_key,
+    title_share,
+    topic_weights,
+    with_article_credit,
+)
 from bot.ask.rank import relevance as _relevance
 from bot.models import Claim
 from bot.render import number_text
@@ -279,6 +287,47 @@ def _by_lone_surname(name: str, index: ClaimIndex) -> tuple[str, ...]:
     return tuple(owners) if len(owners) == 1 else ()
 
 
+_SPOKESPEOPLE = (
+    frozenset({"spokesman"}),
+    frozenset({"spokeswoman"}),
+    frozenset({"spokesperson"}),
+    frozenset({"press", "secretari"}),
+)
+_BODY_REACH = 30  # claims stored this far from a spokesperson's may come from the same article
+_SPOKEN_LOOKUPS = 20  # a spokesperson's claims looked at for the bodies quoted beside them, at most
+ORG = "organisation"
+
+
+def spoken_for(index: ClaimIndex, people: Iterable[str]) -> list[int]:
+    """Claims of the body a named spokesperson speaks for: "the White House said on Friday ... its
+    spokesman John Kirby told reporters". In an article, the organisation quoted just before the
+    spokesperson's first words, when no one else quoted there has a role naming it ("Pentagon press
+    secretary" speaks for the Pentagon)."""
+    found: list[int] = []
+    for person in people:
+        if index.speaker_kind.get(person, "person") != "person":
+            continue
+        roles = index.described.get(person, frozenset())
+        if not any(words <= roles for words in _SPOKESPEOPLE):
+            continue
+        for own in index.by_speaker.get(person, [])[:_SPOKEN_LOOKUPS]:
+            documents = set(index.documents(own))
+            before = [i for i in range(max(0, own - _BODY_REACH), own) if documents & set(index.documents(i))]
+            if not before or index.speaker_of[before[-1]] == index.speaker_of[own]:
+                continue  # not the first of their words in the article
+            body = index.speakers[index.speaker_of[before[-1]]]
+            if index.speaker_kind.get(body) != ORG:
+                continue
+            named = terms(body) - PLACE_TERMS
+            voiced = any(
+                named <= index.role_terms.get(index.speakers[index.speaker_of[i]], frozenset())
+                for i in before
+            )
+            if not voiced:
+                found.extend(i for i in before if index.speakers[index.speaker_of[i]] == body)
+    return sorted(found)
+
+
 def _typed(question: Question, phrase: str | None) -> str | None:
     """A phrase as the asker wrote it (their capitals), not lower-cased: "Putin", not "putin"."""
     if not phrase:
@@ -394,7 +443,8 @@ def _answer(
     pool: np.ndarray | None = None
     everyone = (*speakers, *versus)
     if everyone:
-        pool = np.array(sorted({i for s in everyone for i in index.by_speaker.get(s, ())}), np.int64)
+        own = {i for s in everyone for i in index.by_speaker.get(s, ())}
+        pool = np.array(sorted(own.union(spoken_for(index, everyone))), np.int64)
     if question.figure is not None:
         numbered = np.array(sorted(set(index.by_number.get(float(question.figure), ()))), np.int64)
         if question.figure_unit:
@@ -406,6 +456,9 @@ def _answer(
     threshold = RELEVANT if not everyone else SPEAKER_RELEVANT
     if question.figure is not None:
         threshold = FIGURE_RELEVANT
+    if speakers and pool is not None and wanted and not (scores[pool] >= threshold).any():
+        # none of their own words is on the topic: their words in articles about it are
+        scores = with_article_credit(index, pool, scores, topic_weights(index, wanted))
     loose = np.flatnonzero(scores >= threshold) if pool is None else pool[scores[pool] >= threshold]
     missing = [t for t in sorted(hard) if not len(_carrying(index, t))]
     elsewhere = _elsewhere(index, loose, scores, missing) if len(loose) else not everyone

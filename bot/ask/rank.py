@@ -18,6 +18,9 @@ from bot.vocabulary import PLACE_TERMS, snowball, terms
 
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 _SHORTLIST = 200  # claims looked at closely; the rest cannot come first
+ARTICLE_WEIGHT = 0.5  # a topic term only a named speaker's article carries counts this much
+_CREDITED = 400  # a named speaker's claims looked at for their articles, at most
+_ARTICLE_REACH = 60  # claims stored this far from one may come from the same article
 
 # words of a topic that say nothing in a header: "were killed" reads "killed"
 _HEADER_DROP = frozenset(
@@ -55,6 +58,45 @@ def relevance(index: ClaimIndex, wanted: set[str]) -> np.ndarray:
         scores[index.own(term)] += weight
         scores[index.around(term)] += weight * CONTEXT_WEIGHT
     return scores
+
+
+def with_article_credit(
+    index: ClaimIndex, pool: np.ndarray, scores: np.ndarray, weights: dict[str, float]
+) -> np.ndarray:
+    """Scores of a named speaker's claims, with the terms their article carries counted at ARTICLE_WEIGHT.
+
+    "What did the Kremlin spokesman say about the captured soldiers" is answered by his "we cannot
+    comment": the words are his, the subject is the article's (its headline or the other claims read from
+    it). Only for a speaker the question names, whose claims are few; others must carry the topic."""
+    if not len(pool) or not weights:
+        return scores
+    scores = scores.copy()
+    for i in pool[:_CREDITED]:
+        documents = set(index.documents(int(i)))
+        extra = 0.0
+        for term, weight in weights.items():
+            if _carries(index.carrying(term), int(i)):
+                continue
+            if _article_carries(index, term, int(i), documents):
+                extra += weight * ARTICLE_WEIGHT
+        scores[i] += extra
+    return scores
+
+
+def _carries(ids: np.ndarray, i: int) -> bool:
+    at = int(np.searchsorted(ids, i))
+    return at < len(ids) and int(ids[at]) == i
+
+
+def _article_carries(index: ClaimIndex, term: str, i: int, documents: set[str]) -> bool:
+    """Whether the headline of a claim's article, or another claim read from it, carries a term. An
+    article's claims are stored together, so only the claims stored near this one are looked at."""
+    roots = set(index.roots(term))
+    if any(roots & index.title_terms(d) for d in documents):
+        return True
+    ids = index.carrying(term)
+    lo, hi = np.searchsorted(ids, [i - _ARTICLE_REACH, i + _ARTICLE_REACH])
+    return any(documents.intersection(index.documents(int(j))) for j in ids[lo:hi])
 
 
 def title_share(index: ClaimIndex, weights: dict[str, float], documents: Iterable[str]) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from spacy.tokens import Doc
 
@@ -103,6 +104,8 @@ class Cast:
                 described = name_of(tok.head)
                 if described is not None and described.role and described.kind == PERSON:
                     self.described.setdefault(described.text, set()).add(described.role)
+        for role, named in _described_then_named(doc):
+            self.described.setdefault(named, set()).add(role)
         self.acronyms = acronyms(doc)
 
     def expand(self, name: Name) -> Name:
@@ -417,6 +420,30 @@ _LINK = r"(?:of|for|and|the|on|de|del|des|la|le|in)"
 BRACKETED = re.compile(
     rf"(?P<full>{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD}){{1,9}})\s*\((?P<short>[A-Z][A-Za-z0-9&.]{{1,9}})\)"
 )
+
+
+def _described_then_named(doc: Doc) -> list[tuple[str, str]]:
+    """(role, name) where a sentence ends on a role and the next one opens with a name speaking: "... as
+    given by the country's top commander. Jane Roe said ..." - the role is hers, as if set off by a comma.
+
+    Only a bare role (a title word as its head, no name of its own) and a name that is the subject of
+    the next sentence's main verb; anything else between them breaks the link."""
+    found = []
+    sentences = list(doc.sents)
+    for this, following in pairwise(sentences):
+        words = [t for t in this if not t.is_punct]
+        if not words or words[-1].pos_ != "NOUN" or words[-1].lower_ not in TITLE_WORDS:
+            continue
+        described = name_of(words[-1])
+        opening = [e for e in doc.ents if e.start == following.start and e.label_ in ("PERSON", "ORG")]
+        if described is None or described.kind != ANONYMOUS or not opening:
+            continue
+        subject = opening[0].root
+        if subject.dep_ not in ("nsubj", "nsubjpass") or subject.head != following.root:
+            continue
+        role = re.sub(r"^(?:the|a|an)\s+", "", described.text, flags=re.IGNORECASE).lower()
+        found.append((role, opening[0].text))
+    return found
 
 
 def _initials(full: str) -> str:
