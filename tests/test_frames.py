@@ -230,6 +230,20 @@ FRAMES = {
             ("Pavel Olsen", "Nobody came"),
         ),
     ],
+    "quotation signed by its speaker": [
+        ('"The bridge will reopen in May," Lina Osei, the city engineer.', ("Lina Osei", "reopen in May")),
+        ('"The bridge will reopen in May," Lina Osei \u2013 City Engineer.', ("Lina Osei", "reopen in May")),
+        ('"We will hire 300 staff." - Harbor Works Ltd', ("Harbor Works Ltd", "300 staff")),
+        # the quoted paragraphs before the signature are the signer's, not the last speaker's
+        (
+            "The board counted 40% of the ballots, the agency said.\n\u201cWe ask all parties to stay calm.\n"
+            "Turnout was low because of the rain,\u201d Lina Osei \u2013 Chief Returning Officer.",
+            ("Lina Osei", "stay calm"),
+        ),
+        # no name after the quotation: nobody; a plain sentence after a dash is no signature
+        ('"The bridge will reopen in May," the engineer.', None),
+        ("The bridge will reopen in May - a relief for 300 commuters.", None),
+    ],
 }
 
 CASES = [(frame, text, expected) for frame, rows in FRAMES.items() for text, expected in rows]

@@ -603,11 +603,21 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     quotes = quote_spans(doc.text)
     found: list[Attribution] = []
     last: Attribution | None = None
+    # the quotation-only paragraphs just read: a signature after them ('...," Jane Roe - Chief Officer.')
+    # names their speaker, whoever spoke before them
+    chain: list[tuple[Span, int | None]] = []
     for unit in _units(doc, quotes):
         here = list(_unit_attributions(unit, quotes))
+        if not here:
+            signed = _signature(unit, quotes, after_quotation=bool(chain))
+            if signed is not None:
+                found = _signed_chain(found, chain, signed[0])
+                here = [signed[1]] if signed[1] is not None else []
+                chain = []
         if here:
             found.extend(here)
             last = here[-1]
+            chain = []
             continue
         quoted = _only_quotation(unit, quotes)
         if last is not None and quoted is not None:
@@ -617,8 +627,73 @@ def find_attributions(doc: Doc) -> list[Attribution]:
                 last.relayed_by, True, (), continues=True,
             )  # fmt: skip
             found.append(last)
+            chain.append((unit, len(found) - 1))
         else:
             last = None
+            chain = [(unit, None)] if quoted is not None else []
+    return found
+
+
+#: The verb of a quotation signed by its speaker, with no verb at all.
+SIGNED = "signed"
+_SIGNER = (
+    r"""(?P<name>[A-Z][\w.'\u2019 -]*?)(?:\s*[-\u2013\u2014,]\s*(?P<role>[A-Za-z][\w.' -]*?))?\s*\.?\s*$"""
+)
+_SIGNATURE = re.compile(r"""[,.!?]?["\u201d]\s*,?\s*[-\u2013\u2014]?\s*""" + _SIGNER)
+_SIGNATURE_ALONE = re.compile(r"\s*[-\u2013\u2014]\s*" + _SIGNER)
+
+
+def _signature(
+    unit: Span, quotes: list[tuple[int, int]], *, after_quotation: bool = False
+) -> tuple[Name, Attribution | None] | None:
+    """A quotation signed by its speaker, after the closing mark and with no verb: '"...," Jane Roe -
+    Chief Officer.', or a line of its own after a quotation: '- Jane Roe'. Only a name the parser takes
+    for a person or an organisation, and only the last thing in the paragraph."""
+    doc, text = unit.doc, unit.doc.text
+    found = _SIGNATURE.search(text, unit.start_char, unit.end_char)
+    alone = (
+        None if found or not after_quotation else _SIGNATURE_ALONE.match(text, unit.start_char, unit.end_char)
+    )
+    found = found or alone
+    if found is None or not found.group("name").strip():
+        return None
+    span = doc.char_span(found.start("name"), found.end("name"), alignment_mode="expand")
+    if span is None or any(t.pos_ in ("VERB", "AUX") for t in span) or span[0].pos_ != "PROPN":
+        return None
+    name = name_of_span(span)
+    if name is None or name.is_reference or name.kind == ANONYMOUS:
+        return None
+    name = replace(name, text=name.text.lstrip("-\u2013\u2014 "))  # the parser may take the dash along
+    role = found.group("role")
+    if role:
+        name = replace(name, role=role.strip().lower())
+    if alone is not None:
+        return name, None
+    opened = [qs for qs, qe in quotes if unit.start_char <= qs and qe <= found.start("name")]
+    start = opened[-1] + 1 if opened else unit.start_char
+    content = _strip_content(doc, start, found.start())
+    if content[1] <= content[0]:
+        return None
+    unit_span = (unit.start_char, unit.end_char)
+    frame = ((found.start("name"), unit.end_char),)
+    return name, Attribution(name, SIGNED, unit_span, content, found.start("name"), None, True, frame)
+
+
+def _signed_chain(
+    found: list[Attribution], chain: list[tuple[Span, int | None]], name: Name
+) -> list[Attribution]:
+    """The quotation-only paragraphs before a signature are the signer's: re-attributed if they were
+    taken for the previous speaker's, added if no one was taken to have said them."""
+    found = list(found)
+    for unit, at in chain:
+        quoted = _only_quotation(unit, quote_spans(unit.doc.text)) or (unit.start_char, unit.end_char)
+        signed = Attribution(
+            name, SIGNED, (unit.start_char, unit.end_char), quoted, unit.start_char, None, True
+        )
+        if at is None:
+            found.append(signed)
+        else:
+            found[at] = signed
     return found
 
 
