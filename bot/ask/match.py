@@ -312,20 +312,34 @@ def spoken_for(index: ClaimIndex, people: Iterable[str]) -> list[int]:
             continue
         for own in index.by_speaker.get(person, [])[:_SPOKEN_LOOKUPS]:
             documents = set(index.documents(own))
-            before = [i for i in range(max(0, own - _BODY_REACH), own) if documents & set(index.documents(i))]
-            if not before or index.speaker_of[before[-1]] == index.speaker_of[own]:
+            before = next(
+                (j for j in range(own - 1, max(-1, own - _BODY_REACH), -1) if _shares(index, j, documents)),
+                None,
+            )
+            if before is None or index.speaker_of[before] == index.speaker_of[own]:
                 continue  # not the first of their words in the article
-            body = index.speakers[index.speaker_of[before[-1]]]
+            body = index.speakers[index.speaker_of[before]]
             if index.speaker_kind.get(body) != ORG:
                 continue
             named = terms(body) - PLACE_TERMS
+            near = range(max(0, own - _BODY_REACH), min(len(index.claims), own + _BODY_REACH))
             voiced = any(
-                named <= index.role_terms.get(index.speakers[index.speaker_of[i]], frozenset())
-                for i in before
+                index.speaker_of[j] != index.speaker_of[own]
+                and named <= index.role_terms.get(index.speakers[index.speaker_of[j]], frozenset())
+                and _shares(index, j, documents)
+                for j in near
             )
             if not voiced:
-                found.extend(i for i in before if index.speakers[index.speaker_of[i]] == body)
+                found.extend(
+                    j
+                    for j in near
+                    if index.speaker_of[j] == index.speaker_of[before] and _shares(index, j, documents)
+                )
     return sorted(found)
+
+
+def _shares(index: ClaimIndex, i: int, documents: set[str]) -> bool:
+    return bool(documents.intersection(index.documents(i)))
 
 
 def _typed(question: Question, phrase: str | None) -> str | None:
@@ -519,7 +533,7 @@ def _counting_alike(index: ClaimIndex, ids: np.ndarray, value: float, unit: str)
             if figure.unit and figure.unit.casefold() == unit.casefold():
                 kept.append(int(i))
                 break
-            counted = figure.unit or _words_after(claim.statement, figure.text) or claim.statement
+            counted = figure.unit or words_after(claim.statement, figure.text) or claim.statement
             if counted_terms(counted) & wanted:
                 kept.append(int(i))
                 break
@@ -529,7 +543,7 @@ def _counting_alike(index: ClaimIndex, ids: np.ndarray, value: float, unit: str)
 _AFTER_WORDS = 5  # words after a number that may say what it counts
 
 
-def _words_after(statement: str, text: str) -> str:
+def words_after(statement: str, text: str) -> str:
     """The words after a figure in its statement, up to the end of the clause: "3,800 had been killed"."""
     found = re.search(rf"(?<![\w.,]){re.escape(text)}(?![\d])", statement) if text else None
     if found is None:

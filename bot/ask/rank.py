@@ -19,8 +19,8 @@ from bot.vocabulary import PLACE_TERMS, snowball, terms
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 _SHORTLIST = 200  # claims looked at closely; the rest cannot come first
 ARTICLE_WEIGHT = 0.5  # a topic term only a named speaker's article carries counts this much
-_CREDITED = 400  # a named speaker's claims looked at for their articles, at most
-_ARTICLE_REACH = 60  # claims stored this far from one may come from the same article
+_CREDITED = 60  # a named speaker's claims looked at for their articles, at most
+_ARTICLE_REACH = 4  # claims stored this close to one are looked at for coming from the same article
 
 # words of a topic that say nothing in a header: "were killed" reads "killed"
 _HEADER_DROP = frozenset(
@@ -89,13 +89,13 @@ def _carries(ids: np.ndarray, i: int) -> bool:
 
 
 def _article_carries(index: ClaimIndex, term: str, i: int, documents: set[str]) -> bool:
-    """Whether the headline of a claim's article, or another claim read from it, carries a term. An
-    article's claims are stored together, so only the claims stored near this one are looked at."""
+    """Whether the headline of a claim's article, or a claim read from it just before or after this one,
+    carries a term (an article's claims are stored together, so a few steps each way suffice)."""
     roots = set(index.roots(term))
     if any(roots & index.title_terms(d) for d in documents):
         return True
     ids = index.carrying(term)
-    lo, hi = np.searchsorted(ids, [i - _ARTICLE_REACH, i + _ARTICLE_REACH])
+    lo, hi = np.searchsorted(ids, [i - _ARTICLE_REACH, i + _ARTICLE_REACH + 1])
     return any(documents.intersection(index.documents(int(j))) for j in ids[lo:hi])
 
 
