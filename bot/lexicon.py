@@ -17,7 +17,7 @@ REPORTING_VERBS = frozenset(
     explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
     allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
     vow pledge promise inform assess calculate show find expect project conclude notify urge maintain
-    regret signal call appeal
+    regret signal call appeal mention
     """.split()
 )
 
@@ -95,7 +95,8 @@ ORG_WORDS = frozenset(
     bureau board union federation association organisation organization fund agency's network
     newspaper media outlet press times post journal news tv television radio channel agency guard
     guards staff headquarters directorate cabinet senate congress assembly embassy mission economist
-    reuters bloomberg interfax body regulator watchdog brigade centre center
+    reuters bloomberg interfax body regulator watchdog brigade centre center district county municipality
+    city school
     """.split()
 )
 

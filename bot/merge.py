@@ -217,7 +217,8 @@ def _surname_of(lone: Speaker, full: Speaker) -> bool:
         _as_person(full.name, full.kind)
         and not _lone(full.name)
         and any(
-            not _lone(n) and same_speaker(n.split()[-1], PERSON, lone.name, PERSON) for n in _full_names(full)
+            n.split() and not _lone(n) and same_speaker(n.split()[-1], PERSON, lone.name, PERSON)
+            for n in _full_names(full)
         )
         and bool(_role_heads(lone.roles) & _role_heads(full.roles))
     )

@@ -133,7 +133,15 @@ SPEAKERS = [
         "Budget carrier Skyvale carried 2.2 million passengers in June, it said on Friday.",
         ["Skyvale"],
     ),
+    # a district, a city or a school named before is what "the district", "the city" points back to
+    (
+        "Staff at the Larkmoor Unified School District walked out. The district said 40 schools stayed open.",
+        ["Larkmoor Unified School District"],
+    ),
+    ("The City of Velden approved 300 homes. The city said 50 would be ready in May.", ["City of Velden"]),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
+    # "the city" with no city body named is no one
+    ("The city said 300 homes were flooded.", []),
     # a negated subject says no one spoke
     ("Neither the army nor the rebels have confirmed the 200 deaths.", []),
     ("No official said how many people had left the city.", []),

@@ -29,6 +29,7 @@ FRAMES = {
             ("Ida Berg", "the worst in 30 years"),
         ),
         ("Minister Ola Dahl pledged 500 new homes for the region.", ("Ola Dahl", "500 new homes")),
+        ("Minister Ola Dahl mentioned that 12 parks would close.", ("Ola Dahl", "12 parks")),
         ("Minister Ola Dahl acknowledged that 30 projects were late.", ("Ola Dahl", "30 projects")),
         ("Minister Ola Dahl conceded that the plan would cost $8 million more.", ("Ola Dahl", "$8 million")),
         (

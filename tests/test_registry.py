@@ -144,6 +144,10 @@ SURNAME_APART = [
     ),
     pytest.param([spk("Anna Vollmer")], spk("Ivan Vollmer"), id="another-first-name"),
     pytest.param([spk("Maren Keltner")], spk("Maren Kessler"), id="another-surname"),
+    # a stored speaker whose name is empty (tag-like text) is nobody to join, and breaks nothing
+    pytest.param(
+        [spk("", PERSON, (), ("president",))], spk("Diaz", PERSON, (), ("president",)), id="empty-name"
+    ),
 ]
 
 
@@ -442,3 +446,9 @@ def test_every_claim_speaker_is_one_registry_entry(stored: list[Speaker]) -> Non
     names = [s.name for s in result.speakers]
     assert len(names) == len(set(names))
     assert {c.speaker for c in result.claims} <= set(names)
+
+
+def test_an_empty_stored_name_is_no_full_name_for_a_surname() -> None:
+    from bot.merge import _surname_of
+
+    assert not _surname_of(spk("Diaz", PERSON, (), ("president",)), spk("", PERSON, (), ("president",)))
