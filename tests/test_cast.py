@@ -99,6 +99,11 @@ SPEAKERS = [
         ["Anil Rao"],
     ),
     ("Minister of Health Ana Silva said 40 clinics were inspected.", ["Ana Silva"]),
+    # a long title before a name the tagger runs into the body's name: the person the title names
+    (
+        "The Chairman of the Elections Commission Tomas Varga says that 75% of results will be out tonight.",
+        ["Tomas Varga"],
+    ),
     # a name inside what someone said is not who "she" is
     (
         'Director Mia Kross said the new Ocean Update paints a grim picture. "We cannot wait for the next '

@@ -30,6 +30,10 @@ FRAMES = {
         ),
         ("Minister Ola Dahl pledged 500 new homes for the region.", ("Ola Dahl", "500 new homes")),
         ("Minister Ola Dahl mentioned that 12 parks would close.", ("Ola Dahl", "12 parks")),
+        ("Minister Ola Dahl made clear that 12 parks would close.", ("Ola Dahl", "12 parks would close")),
+        ("Minister Ola Dahl made it clear on Monday that 12 parks would close.", ("Ola Dahl", "12 parks")),
+        ("The Harbour Court made clear Monday that 12 ships must be moved.", ("Harbour Court", "12 ships")),
+        ("The storm made roads unsafe, so 30 towns were cut off.", None),
         ("Minister Ola Dahl acknowledged that 30 projects were late.", ("Ola Dahl", "30 projects")),
         ("Minister Ola Dahl conceded that the plan would cost $8 million more.", ("Ola Dahl", "$8 million")),
         (

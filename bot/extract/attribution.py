@@ -366,6 +366,9 @@ def _content(
     ):  # "urged residents to stay home", "told people to stay vigilant"
         return _appeal(doc, verb)
     clause = next((c for c in verb.children if c.dep_ in ("ccomp", "parataxis") and not _adverbial(c)), None)
+    if verb.lemma_ == "make" and clause is not None and clause.lower_ == "clear":
+        # "made clear that X": what was made clear is the that-clause, not "clear"
+        clause = next((c for c in clause.children if c.dep_ in ("csubj", "ccomp")), clause)
     if clause is not None and clause.i < verb.i:
         left = min(t.i for t in clause.subtree)
         right = max(t.i for t in clause.subtree)
@@ -375,6 +378,10 @@ def _content(
             clause = clause if not unit_quotes else None
     if clause is not None:
         toks = sorted(clause.subtree, key=lambda t: t.i)
+        if verb.lemma_ == "make":  # "made (it) clear (that) X": X
+            clear = [i for i, t in enumerate(toks) if t.lower_ == "clear"]
+            toks = toks[clear[0] + 1 :] if clear else toks
+            toks = toks[1:] if toks and toks[0].lower_ == "that" else toks
         if clause.i > verb.i:
             # the parser may split one clause in two ("said the troops deployed there were targets"): what
             # was said runs to the end of the last clause hung on the verb
@@ -573,8 +580,11 @@ def _is_speech(tok: Token) -> bool:
         return not alluded and any(
             c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children
         )
-    if lemma == "make":  # "the court made clear that ..."
-        return any(c.lower_ == "clear" for c in tok.children) and any(c.dep_ == "ccomp" for c in tok.children)
+    if lemma == "make":  # "the court made clear that ...", "made it clear on Monday that ..."
+        clear = any(t.lower_ == "clear" for t in tok.doc[tok.i + 1 : tok.i + 3])
+        return (clear or any(c.lower_ == "clear" for c in tok.children)) and any(
+            c.dep_ == "ccomp" for c in tok.children
+        )
     return lemma in SPEECH_LEMMAS
 
 

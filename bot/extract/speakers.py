@@ -211,8 +211,15 @@ def name_of(head: Token) -> Name | None:
             and t.right_edge.i == phrase[-1].i
         ]
         for child in [c for c in head.children if c.dep_ == "appos"] + closing:
-            if child.pos_ == "PROPN" and (not titled_head or child.ent_type_ == "PERSON"):
+            # a title's name the tagger took for part of a body ("The Chairman of the X Commission Jane
+            # Roe"): a name with no organisation word in it is the person the title names
+            named_person = child.ent_type_ == "PERSON" or (
+                child.ent_type_ == "ORG" and not any(t.lower_ in ORG_WORDS for t in _np_tokens(child))
+            )
+            if child.pos_ == "PROPN" and (not titled_head or named_person):
                 inner = name_of(child)
+                if inner is not None and titled_head and child.ent_type_ == "ORG":
+                    inner = Name(_clean(span_text(_np_tokens(child))), PERSON, (), child.lower_)
                 if inner is not None:
                     np = _np_tokens(head)
                     titles = tuple(t.lower_ for t in np if t.lower_ in TITLE_WORDS)
