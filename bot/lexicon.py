@@ -82,9 +82,12 @@ TITLE_WORDS = frozenset(
     chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
     treasurer commissioner superintendent inspector coach manager minister-president state army
     military navy air force officials official lawmaker legislator mp congressman congresswoman
-    councillor councilor councilman councilwoman assemblyman assemblywoman
+    councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri
     """.split()
 )
+
+#: Words of courtesy before a name, which say nothing of what the person does: never a role.
+HONORIFICS = frozenset("mr mrs ms miss dr prof shri smt sri sir dame".split())
 
 #: Head nouns of an organisation's name.
 ORG_WORDS = frozenset(

@@ -214,6 +214,44 @@ def test_a_role_ending_one_sentence_belongs_to_the_name_opening_the_next(
         assert role in roles, speakers
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        # a title written with the name where the person does not speak is their role all the same
+        (
+            'In a statement, Dock Workers Union Interim President Ana Lind blamed the port. "We had no '
+            'choice," Lind wrote.',
+            "Ana Lind",
+            "dock workers union interim president",
+        ),
+        (
+            "Shri Kavi Rao, Minister of State for Power, spoke today. Shri Kavi Rao stated 200 projects "
+            "were issued.",
+            "Kavi Rao",
+            "minister of state for power",
+        ),
+        # a spokesman named with no body speaks for the body his sentence names
+        (
+            "Skyline Air canceled 300 flights, according to spokesman Dan Roe.",
+            "Dan Roe",
+            "skyline air spokesman",
+        ),
+    ],
+)
+def test_roles_written_with_the_name_anywhere(nlp: Language, text: str, name: str, role: str) -> None:
+    _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    roles = {r for s in speakers if s.name == name for r in s.roles}
+    assert role in roles, speakers
+
+
+@pytest.mark.parametrize(
+    "text", ["Mr. Tom Hale said 12 ships were late.", "Shri Tom Hale said 12 ships were late."]
+)
+def test_an_honorific_is_no_role(nlp: Language, text: str) -> None:
+    _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))
+    assert [(s.name, s.roles) for s in speakers] == [("Tom Hale", ())]
+
+
 def test_acronym_becomes_an_alias_of_the_full_name(nlp: Language) -> None:
     text = "The Office for Rail Standards (ORS) said 9 lines were late. ORS said the fault was fixed."
     _, speakers = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(text))

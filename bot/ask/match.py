@@ -38,6 +38,7 @@ from bot.ask.rank import (
     with_article_credit,
 )
 from bot.ask.rank import relevance as _relevance
+from bot.lexicon import TITLE_WORDS
 from bot.models import Claim
 from bot.render import number_text
 from bot.vocabulary import (
@@ -277,12 +278,15 @@ def _by_initials(name: str, index: ClaimIndex) -> tuple[str, ...]:
     return index.initials.get(letters, ())
 
 
+_FOLDED_TITLES = frozenset(fold_name(w) for w in TITLE_WORDS)
+
+
 def _by_lone_surname(name: str, index: ClaimIndex) -> tuple[str, ...]:
     """A full name typed for a speaker the store knows only by surname: "cortney niland" -> Niland. Only
     when the surname is that speaker's whole name and no one else's."""
     words = fold_name(name).split()
-    if len(words) < 2 or len(words[-1]) < 4:
-        return ()
+    if len(words) < 2 or len(words[-1]) < 4 or words[-1] in _FOLDED_TITLES:
+        return ()  # "the teachers union president" is a role, not a full name ending in a surname
     owners = {o for a, o in zip(index.alias_names, index.alias_owner, strict=True) if a == words[-1]}
     return tuple(owners) if len(owners) == 1 else ()
 

@@ -28,7 +28,7 @@ from bot.extract.speakers import (
     name_of,
     same_speaker,
 )
-from bot.lexicon import COMPANY_WORDS
+from bot.lexicon import COMPANY_WORDS, HONORIFICS
 
 
 @dataclass
@@ -104,7 +104,7 @@ class Cast:
                 described = name_of(tok.head)
                 if described is not None and described.role and described.kind == PERSON:
                     self.described.setdefault(described.text, set()).add(described.role)
-        for role, named in _described_then_named(doc):
+        for role, named in _described_then_named(doc) + _titled_names(doc):
             self.described.setdefault(named, set()).add(role)
         self.acronyms = acronyms(doc)
 
@@ -420,6 +420,47 @@ _LINK = r"(?:of|for|and|the|on|de|del|des|la|le|in)"
 BRACKETED = re.compile(
     rf"(?P<full>{_NAME_WORD}(?:\s+(?:{_LINK}\s+)*{_NAME_WORD}){{1,9}})\s*\((?P<short>[A-Z][A-Za-z0-9&.]{{1,9}})\)"
 )
+
+
+_TITLE_RUN = 8  # words of a title written before a name, at most
+
+
+def _titled_names(doc: Doc) -> list[tuple[str, str]]:
+    """(role, name) for a person whose title the article writes with the name anywhere, not only where
+    they speak: "Harbour Workers Union Interim President Ana Lind blamed ...", and "Ana Lind, Minister of
+    State for Energy, said": "what did the union president say" finds her later. Honorifics ("Mr",
+    "Shri") are no role."""
+    found = []
+    for ent in doc.ents:
+        words = [t for t in ent if t.lower_ not in TITLE_WORDS]
+        if ent.label_ != "PERSON" or not words or words[0].i == 0:
+            continue
+        start = words[0].i - 1
+        if doc[start].lower_ not in TITLE_WORDS:
+            continue
+        while (
+            start > 0
+            and words[0].i - start < _TITLE_RUN
+            and doc[start - 1].pos_ in ("PROPN", "NOUN")
+            and doc[start - 1].text[:1].isupper()
+        ):
+            start -= 1
+        run = doc[start : words[0].i]
+        if any(t.lower_.rstrip(".") not in HONORIFICS for t in run):
+            found.append((run.text.lower(), doc[words[0].i : ent.end].text))
+    for tok in doc:
+        if (
+            tok.dep_ == "appos"
+            and tok.i > tok.head.i
+            and tok.lower_ in TITLE_WORDS
+            and tok.head.pos_ == "PROPN"
+        ):
+            named = name_of(tok.head)
+            if named is not None and named.kind == PERSON:
+                role = [t for t in tok.subtree if t.i >= tok.i]
+                cut = next((k for k, t in enumerate(role) if t.is_punct), len(role))
+                found.append((" ".join(t.text for t in role[:cut]).lower(), named.text))
+    return found
 
 
 def _described_then_named(doc: Doc) -> list[tuple[str, str]]:

@@ -227,6 +227,8 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 or _day_of_the_occasion(frame, dated_occasions)
             )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
+        if name.role in SPOKESPEOPLE:
+            known.roles.update(_spoken_for(doc, att, name))
         known.last_end = att.unit[1]
         if att.relayed_by and not att.relayed_by.islower():
             relay = context.note(Name(att.relayed_by, _kind_of_relay(att.relayed_by)), None, speaking=False)
@@ -436,3 +438,17 @@ def _canonical_within_article(claims: list[Claim], context: Cast) -> tuple[list[
                 break
         out.append(claim)
     return out, renamed
+
+
+#: A role that names whom it speaks for only by the sentence it stands in: "according to spokesman X".
+SPOKESPEOPLE = frozenset({"spokesman", "spokeswoman", "spokesperson"})
+
+
+def _spoken_for(doc: Doc, att: Attribution, name: Name) -> set[str]:
+    """'Acme canceled 300 flights, according to spokesman X': X is Acme's spokesman. The first
+    organisation the sentence names, when it names one."""
+    unit = doc.char_span(att.unit[0], att.unit[1], alignment_mode="expand")
+    bodies = [
+        e for e in (unit.ents if unit is not None else ()) if e.label_ == "ORG" and name.text not in e.text
+    ]
+    return {f"{bodies[0].text.lower()} {name.role}"} if bodies else set()

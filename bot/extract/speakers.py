@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
 
-from bot.lexicon import COMPANY_WORDS, ORG_WORDS, TITLE_WORDS
+from bot.lexicon import COMPANY_WORDS, HONORIFICS, ORG_WORDS, TITLE_WORDS
 
 PERSON, ORGANISATION, ANONYMOUS = "person", "organisation", "anonymous"
 
@@ -361,6 +361,8 @@ def _role(tokens: list[Token]) -> str:
         tokens = tokens[:-1]
     if not tokens or not any(t.lower_ in TITLE_WORDS or is_human_noun(t) for t in tokens):
         return ""
+    if all(t.lower_.rstrip(".") in HONORIFICS for t in tokens):
+        return ""  # "Mr.", "Shri": courtesy, not a role
     return _clean(span_text(tokens)).lower()
 
 
