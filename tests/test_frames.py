@@ -235,6 +235,11 @@ FRAMES = {
             ("Pavel Olsen", "Nobody came"),
         ),
     ],
+    "a website as the source": [
+        ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),
+        ("Some 40,000 homes had no power, according to gridwatch.us.", ("gridwatch.us", "40,000 homes")),
+        ("Readers can find 20 recipes at cookpage.com.", None),
+    ],
     "quotation signed by its speaker": [
         ('"The bridge will reopen in May," Lina Osei, the city engineer.', ("Lina Osei", "reopen in May")),
         ('"The bridge will reopen in May," Lina Osei \u2013 City Engineer.', ("Lina Osei", "reopen in May")),

@@ -108,6 +108,16 @@ DAYS = [
     ("Spokeswoman Vera Lind said as of Thursday 4,000 people had registered.", [None]),
     # a date inside what was said is not when it was said
     ('Club president Ana Reis said: "We will play 12 games from April 2 onwards."', [None]),
+    # the end of a reporting period is no day of saying: the occasion of the report is
+    (
+        "Nordvik Software Corp said on Thursday that revenue rose. For the quarter ending on March 1, the "
+        "company reported revenue of 17 billion dollars.",
+        [THU, THU],
+    ),
+    ("For the year ended Feb. 28, Nordvik Software Corp reported revenue of 17 billion dollars.", [None]),
+    # a day opening the sentence dates what a source's figures say
+    ("On Friday, more than 3,800 flights had been cancelled, according to FlyCount.", [FRI]),
+    ("More than 3,800 flights had been cancelled by Friday, according to FlyCount.", [None]),
 ]
 
 

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from bot.extract.attribution import QUOTE_GOES_ON, Attribution, find_attributions
 from bot.extract.cast import Cast, Member, surname_match
-from bot.extract.dates import find_dates, infer_published
+from bot.extract.dates import DateMention, find_dates, infer_published
 from bot.extract.figures import parse_figures, uses_decimal_commas
 from bot.extract.speakers import (
     ANONYMOUS,
@@ -54,7 +54,11 @@ SPEAKING_DAY = frozenset({"today", "tonight", "this morning", "this evening"})
 
 
 #: Words before a date that make it the day of what is counted, not of the saying.
-AS_OF = re.compile(r"\b(?:as\s+(?:of|at)|since|until|through|by)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+AS_OF = re.compile(
+    r"\b(?:(?:as\s+(?:of|at)|since|until|through|by)\s+(?:the\s+end\s+of\s+)?"
+    r"|(?:quarter|period|year|months?|weeks?|half|season)\s+(?:ending|ended|ends|to|through)\s+(?:on\s+)?)$",
+    re.IGNORECASE,
+)  # "as of yesterday the count was 40", "for the quarter ending on March 31"
 
 
 def _said_on(
@@ -77,6 +81,9 @@ def _said_on(
             best = (distance, None if SPAN_MENTION.search(mention.text) else mention.value)
     if best:
         return best[1], best[1] is None
+    opening = _opening_day(doc, att, mentions)
+    if opening is not None:
+        return opening, False
     after_event = event_day(_frame_text(doc, att), events)
     if after_event is not None or not att.quoted:
         return after_event, False
@@ -88,6 +95,20 @@ def _said_on(
                 return after.value, False
             return mention.value, False
     return None, False
+
+
+def _opening_day(doc: Doc, att: Attribution, mentions: list[DateMention]) -> date | None:
+    """'On Monday, 3,800 flights had been cancelled, according to X': a day that opens the sentence dates
+    what a source's figures say, when the attribution is "according to" and names no day of its own."""
+    if att.verb != "according" or not mentions:
+        return None
+    first = mentions[0]
+    lead = doc.text[att.unit[0] : att.unit[0] + first.start].strip().lower()
+    return (
+        first.value
+        if lead in ("on", "") and doc.text[att.unit[0] + first.end :].lstrip()[:1] == ","
+        else None
+    )
 
 
 def _said(text: str, att: Attribution) -> str:

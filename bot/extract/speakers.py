@@ -191,11 +191,17 @@ def _person_in(tokens: list[Token]) -> list[Token]:
     return runs[-1] if runs else []
 
 
+#: A web address written as a name: "flightaware.com", "poweroutage.us".
+WEB_ADDRESS = re.compile(r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|gov|edu|us|uk|io|info|news|co)")
+
+
 def name_of(head: Token) -> Name | None:
     """The canonical name of the speaker whose noun phrase is headed by head."""
     lower = head.lower_
     if head.pos_ == "PRON" or lower in PRONOUNS:
         return Name(lower, "reference", head=lower) if lower in PRONOUNS else None
+    if WEB_ADDRESS.fullmatch(head.text):  # "according to poweroutage.us": a website speaks for its owner
+        return Name(head.text, ORGANISATION, head=lower)
     # an apposition that names the person wins: "Ukraine's army chief, Oleksandr Syrskyi, said"; so does a
     # name that closes the phrase: "The company that runs the plant, GreenCycle Ltd, said"
     # a title written as a name ("The NDLEA Commander in the state, Umar Adoro,") is a description too
