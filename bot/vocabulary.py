@@ -280,7 +280,8 @@ COUNTRIES: dict[str, Sequence[str]] = {
 _COUNTED_KINDS: dict[str, Sequence[str]] = {
     "~people": (
         "people person persons civilians civilian residents inhabitants individuals victims children child "
-        "adults women men migrants refugees patients passengers citizens prisoners hostages captives bodies others"
+        "adults women men migrants refugees patients passengers citizens prisoners hostages captives bodies "
+        "others"
     ).split(),
     "~distance": "km kilometres kilometers kilometre kilometer miles mile metres meters metre meter".split(),
     "~weight": "tonnes tonne tons ton kg kilograms kilogram kilos pounds".split(),
