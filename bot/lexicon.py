@@ -86,6 +86,9 @@ TITLE_WORDS = frozenset(
     """.split()
 )
 
+#: Speakers news names by their institution alone, with no one named before: "the police said".
+INSTITUTIONS = frozenset("police army military government navy coastguard prosecution judiciary".split())
+
 #: Words of courtesy before a name, which say nothing of what the person does: never a role.
 HONORIFICS = frozenset("mr mrs ms miss dr prof shri smt sri sir dame".split())
 

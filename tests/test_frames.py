@@ -235,6 +235,40 @@ FRAMES = {
             ("Pavel Olsen", "Nobody came"),
         ),
     ],
+    "a source's published material": [
+        (
+            "The fire burned 1,000 acres, according to information on the Pine Fire Service website.",
+            ("Pine Fire Service", "1,000 acres"),
+        ),
+        ("The toll rose to 69, media reports said, citing officials.", ("officials", "69")),
+        ("Earlier reports said 40 homes were lost.", None),
+        ("Some 300 homes lost power, according to a post on social media.", None),
+        ("A UN report said 300 children were displaced.", ("UN report", "300 children")),
+    ],
+    "a second named speaker after 'and', with words of their own": [
+        (
+            "Nordvik Power Corp said 375,400 homes were dark and Bay Electric said 36,600 had no power.",
+            ("Bay Electric", "36,600"),
+        ),
+        (
+            "Nordvik Power Corp said 375,400 homes were dark and Bay Electric said 36,600 had no power.",
+            ("Nordvik Power Corp", "homes were dark."),
+        ),
+    ],
+    "a quotation opened after a colon runs to the end of its paragraph": [
+        (
+            'Coach Ana Lind told the board: "We sold 300 tickets. Demand was phenomenal.\n\n"We will add 12 '
+            'games."',
+            ("Ana Lind", "Demand was phenomenal"),
+        ),
+    ],
+    "a title standing for the person named before": [
+        (
+            'Rates will rise again, Deputy Governor Olga Lind said. "We raised the rate by 7.5 points," '
+            "Tass quoted the Governor as saying.",
+            ("Olga Lind", "7.5 points"),
+        ),
+    ],
     "a website as the source": [
         ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),
         ("Some 40,000 homes had no power, according to gridwatch.us.", ("gridwatch.us", "40,000 homes")),

@@ -23,7 +23,7 @@ from bot.extract.speakers import (
     name_of_span,
     span_text,
 )
-from bot.lexicon import CONTINUING_VERBS, NEEDS_PARTICLE, REPORTING_VERBS
+from bot.lexicon import CONTINUING_VERBS, INSTITUTIONS, NEEDS_PARTICLE, REPORTING_VERBS
 
 #: Verbs that report speech or a stated estimate (lemmas; the parser sometimes leaves a form unlemmatised).
 SPEECH_LEMMAS = REPORTING_VERBS | {"told", "says"}
@@ -85,15 +85,19 @@ class Attribution:
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of quotations (quote marks included), never crossing a paragraph break. A
-    paragraph that opens a quotation and never closes it is quoted to its end: news leaves the closing
-    mark off when the quotation goes on in the next paragraph."""
+    paragraph that opens a quotation and never closes it is quoted to its end (so is one opened after a
+    colon): news leaves the closing mark off when the quotation goes on in the next paragraph."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
     paragraph = 0
     for i, ch in enumerate(text):
         if ch == "\n":
-            if start is not None and not text[paragraph:start].strip():
-                spans.append((start, i))
+            if start is not None and (
+                not text[paragraph:start].strip() or text[:start].rstrip().endswith(":")
+            ):
+                spans.append(
+                    (start, len(text[:i].rstrip()))
+                )  # or one opened after a colon: 'X told them: "...
             start = None
             paragraph = i + 1
         elif ch == '"':
@@ -247,6 +251,10 @@ def _cited(verb: Token) -> str | None:
     return _np_text(obj) if obj is not None else None
 
 
+#: Carriers that are only someone's words when someone is named: "media reports said" is no source, "a UN
+#: report said" and "police reports said" are the UN's and the police's.
+REPORT_NOUNS = frozenset({"report", "reports"})
+
 #: Verbs by which a source makes its data or findings public.
 PUBLISHING_VERBS = frozenset("release publish issue present unveil post".split())
 
@@ -263,6 +271,13 @@ def _through_carrier(tok: Token) -> Token:
                     return obj
                 if obj.dep_ == "pobj" and obj.head.lower_ == "of" and obj.pos_ == "PROPN":
                     return obj
+                if obj.dep_ == "pobj" and obj.head.lower_ == "on" and obj.head.head == tok:
+                    # "information on the Cal Fire website": the website's owner
+                    owner_name = [
+                        c for c in obj.children if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN"
+                    ]
+                    if owner_name:
+                        return owner_name[0]
         publisher = tok.head if tok.dep_ == "dobj" and tok.head.lemma_ in PUBLISHING_VERBS else None
         if publisher is not None:  # "X released the results, which suggest ...": X's results
             return next((c for c in publisher.children if c.dep_ == "nsubj"), owner or tok)
@@ -408,7 +423,10 @@ def _content(
             toks = _after_preamble(clause, toks)
         start, end = _span_chars(toks)
         end = _before_relay(doc, start, end)
-        inside = [q for q in unit_quotes if q[0] <= start + 1 and end - 1 <= q[1]]
+        lead = start  # the clause may take along the colon and the opening mark: 'told them: "...'
+        while lead < end and doc.text[lead] in ' :,"\u201c':
+            lead += 1
+        inside = [q for q in unit_quotes if q[0] <= lead and end - 1 <= q[1]]
         if inside:
             qs, qe = inside[0]
             return (qs + 1, qe - 1), True
@@ -745,7 +763,17 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
             found_here[i] = replace(found_here[i], content=cut)
         subject: Token | Span | None = _subject(verb)
         if isinstance(subject, Token) and subject.lower_ in CARRIER_NOUNS:
+            carrier = subject
             subject = _through_carrier(subject)  # "data from the statistics office showed": the office
+            named = any(
+                c.dep_ == "compound" and (c.pos_ == "PROPN" or c.lower_ in INSTITUTIONS)
+                for c in carrier.children
+            )
+            if subject is carrier and carrier.lower_ in REPORT_NOUNS and not named:
+                # "media reports said, citing officials": the officials; reports of no one are no one
+                subject = _cited_object(verb)
+                if subject is None:
+                    continue
         elif verb.lemma_ in ("show", "find"):
             continue  # only what a named source's data shows is attributed
         if isinstance(subject, Token) and _negated(subject):
@@ -923,8 +951,13 @@ def _contrast(verb: Token) -> Token | None:
             subject = _subject(verb)
             return clause if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
         if clause.lemma_ in SPEECH_LEMMAS and clause is not verb:
-            return None
-    return None
+            break
+    # "X said 300 were hit and Y said 40": a named second speaker after "and" has words of their own
+    subject = _subject(verb)
+    if subject is None or subject.pos_ != "PROPN" or subject.left_edge.i == 0:
+        return None
+    joint = verb.doc[subject.left_edge.i - 1]
+    return joint if joint.lower_ in ("and", "but", "while", "whereas") and joint.i > verb.doc[0].i else None
 
 
 def _according_only(unit: Span, according: tuple[Token, Token]) -> Iterator[Attribution]:

@@ -28,7 +28,7 @@ from bot.extract.speakers import (
     name_of,
     same_speaker,
 )
-from bot.lexicon import COMPANY_WORDS, HONORIFICS
+from bot.lexicon import COMPANY_WORDS, HONORIFICS, INSTITUTIONS
 
 
 @dataclass
@@ -399,9 +399,6 @@ DESCRIBED_ORGANISATIONS = COMPANY_WORDS | frozenset(
     """.split()
 )
 
-
-#: Speakers news names by their institution alone, with no one named before: "the police said".
-INSTITUTIONS = frozenset("police army military government navy coastguard prosecution judiciary".split())
 
 #: Organisations of one kind, so a description finds a name of its kind.
 ORGANISATION_CLASSES = (

@@ -191,6 +191,9 @@ def _person_in(tokens: list[Token]) -> list[Token]:
     return runs[-1] if runs else []
 
 
+#: Organisation words that are a newspaper's name only when written as one: "The Post", not "a post".
+_TITLE_ONLY_WHEN_NAMED = frozenset("post times journal news press".split())
+
 #: A web address written as a name: "flightaware.com", "poweroutage.us".
 WEB_ADDRESS = re.compile(r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|gov|edu|us|uk|io|info|news|co)")
 
@@ -247,6 +250,9 @@ def name_of(head: Token) -> Name | None:
         run, stripped = _strip_titles(run)
         titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
         if not run or all(t.lower_ in TITLE_WORDS and t.lower_ not in ORG_WORDS for t in run):
+            if words and words[0] in DEFINITE and len(tokens) <= 3:
+                # "the Governor": the one holding that title, named earlier, never a speaker alone
+                return Name(" ".join(words[1:]), "reference", head=lower)
             return None  # "Minister said": a title names no one
         # a title before the name ("Chancellor Olaf Scholz") makes it a person, whatever the tagger thought
         titled = any(t in TITLE_WORDS for t in stripped) and len(span_text(run).split()) <= 3
@@ -272,6 +278,8 @@ def name_of(head: Token) -> Name | None:
     lemma = head.lemma_.lower()  # "agencies", "ministries"
     # a person's role stays a person's whoever they serve: "a UN spokesman", "the company's chief"
     role_head = lower in ANONYMOUS_HEADS or (lower in TITLE_WORDS and lower not in ORG_WORDS)
+    if lower in _TITLE_ONLY_WHEN_NAMED and head.text.islower():
+        return None  # "a post on social media", "the news": a newspaper's name only when it is one
     org = (
         lower in ORG_WORDS
         or lemma in ORG_WORDS
