@@ -17,7 +17,7 @@ REPORTING_VERBS = frozenset(
     explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
     allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
     vow pledge promise inform assess calculate show find expect project conclude notify urge maintain
-    regret signal call appeal mention
+    regret signal call appeal mention highlight
     """.split()
 )
 

@@ -281,6 +281,9 @@ DATELINES = [
     ("Dubai, Apr 27 (IANS): The airline said", "The airline said"),
     ("Lima (AFP) - The ministry said", "The ministry said"),
     ("Intro line\n\nBERLIN — The union said", "Intro line\n\nThe union said"),
+    ("OSLO Oct 15 Norway's Nordvik Corp said", "Norway's Nordvik Corp said"),
+    # a capitalised place before a month that is no day is no dateline
+    ("OSLO May Day parades drew 300 people.", "OSLO May Day parades drew 300 people."),
     # not datelines: an ordinary sentence, a dash inside a sentence, a two-letter agency alone
     ("The U.S. - China talks resumed.", "The U.S. - China talks resumed."),
     ("Roads A-3 and A-7 - closed.", "Roads A-3 and A-7 - closed."),

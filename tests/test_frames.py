@@ -269,6 +269,14 @@ FRAMES = {
             ("Olga Lind", "7.5 points"),
         ),
     ],
+    "a title with capitals held by someone named before": [
+        (
+            "Nordvik Chairman Ola Lind said 100 launches were done. The Nordvik Chairman also highlighted "
+            "that 548 satellites were in orbit.",
+            ("Ola Lind", "548 satellites"),
+        ),
+        ("The Nordvik Chairman said 300 people were freed.", None),
+    ],
     "a website as the source": [
         ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),
         ("Some 40,000 homes had no power, according to gridwatch.us.", ("gridwatch.us", "40,000 homes")),

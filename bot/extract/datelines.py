@@ -20,7 +20,9 @@ _DASH = r"\s*(?:—|–|--|-)\s*"
 #: At the start of a paragraph: an all-caps place (agency optional), or any place with an agency.
 DATELINE = re.compile(
     rf"^[ \t]*(?:{_CAPS_PLACE}{_REGION}{_DAY}(?:{_AGENCY})?|{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}){_DASH}"
-    rf"|^[ \t]*{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}\s*:\s*",  # "Dubai, Apr 27 (IANS): ..."
+    rf"|^[ \t]*{_TITLE_PLACE}{_REGION}{_DAY}{_AGENCY}\s*:\s*"  # "Dubai, Apr 27 (IANS): ..."
+    # "TOKYO Oct 15 Japan's ...": a day and no dash
+    rf"|^[ \t]*{_CAPS_PLACE},?\s+{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s+(?=[A-Z])",
     re.MULTILINE,
 )
 

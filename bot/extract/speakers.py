@@ -237,6 +237,15 @@ def name_of(head: Token) -> Name | None:
         trailing = _name_after_title(head)
         if trailing is not None:
             return trailing
+        described = _np_tokens(head)
+        if (
+            described[0].lower_ in DEFINITE
+            and head.i == described[-1].i
+            and not any(t.ent_type_ == "PERSON" for t in described)
+        ):
+            # "the ISRO Chairman", "the Governor": a title written with capitals, held by someone named before
+            text = _clean(span_text(described[1:]))
+            return Name(text, "reference", titles=(lower,), head=lower)
     tokens = _np_tokens(head)
     words = [t.lower_ for t in tokens]
     if head.pos_ == "PROPN":
@@ -250,9 +259,6 @@ def name_of(head: Token) -> Name | None:
         run, stripped = _strip_titles(run)
         titles_all = tuple(t.lower_ for t in tokens if t.lower_ in TITLE_WORDS)
         if not run or all(t.lower_ in TITLE_WORDS and t.lower_ not in ORG_WORDS for t in run):
-            if words and words[0] in DEFINITE and len(tokens) <= 3:
-                # "the Governor": the one holding that title, named earlier, never a speaker alone
-                return Name(" ".join(words[1:]), "reference", head=lower)
             return None  # "Minister said": a title names no one
         # a title before the name ("Chancellor Olaf Scholz") makes it a person, whatever the tagger thought
         titled = any(t in TITLE_WORDS for t in stripped) and len(span_text(run).split()) <= 3
