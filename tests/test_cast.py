@@ -305,6 +305,15 @@ def test_a_name_with_an_inner_capital_is_read_as_a_name(nlp: Language) -> None:
     assert prepared("an x-ray and an e-mail") == "an x-ray and an e-mail"
 
 
+def test_cyrillic_look_alikes_inside_english_words_are_read_as_latin(nlp: Language) -> None:
+    text = "Sales fell 3% in May, \u0430ccording to the Nordvik Statistics Bureau."
+    claims, _ = extract_claims(Article(id="t", text=text, published=date(2025, 6, 6)), nlp(prepared(text)))
+    assert [(c.speaker, c.statement) for c in claims] == [
+        ("Nordvik Statistics Bureau", "Sales fell 3% in May.")
+    ]
+    assert prepared("Зеленський said") == "Зеленський said"  # a word wholly in Cyrillic stays
+
+
 def test_a_dateline_is_neither_speaker_nor_statement(nlp: Language) -> None:
     text = "HARBOUR CITY — At least 30 boats sank in the storm, the coast guard said on Sunday."
     claims, _ = extract_claims(

@@ -242,6 +242,8 @@ FRAMES = {
         ),
         ("The toll rose to 69, media reports said, citing officials.", ("officials", "69")),
         ("Earlier reports said 40 homes were lost.", None),
+        ("The toll climbed to 69, according to media reports.", None),
+        ("The toll climbed to 69, according to police reports.", ("police reports", "69")),
         ("Some 300 homes lost power, according to a post on social media.", None),
         ("A UN report said 300 children were displaced.", ("UN report", "300 children")),
     ],
@@ -276,6 +278,19 @@ FRAMES = {
             ("Ola Lind", "548 satellites"),
         ),
         ("The Nordvik Chairman said 300 people were freed.", None),
+    ],
+    "quoted as saying, active and passive": [
+        ("Port official Ana Lind was quoted as saying that 300 containers were stuck.", ("Ana Lind", "300")),
+        ("Ana Lind was quoted by Tass as saying 300 containers were stuck.", ("Ana Lind", "300 containers")),
+    ],
+    "a quotation of a whole clause needs no noun": [
+        ('"They could be trapped, they could be dead by now," Ana Lind said.', ("Ana Lind", "could be dead")),
+        ('"It is significant," Ana Lind said.', None),
+    ],
+    "a title after the words of what it heads": [
+        ("Harbour Board Chairman Tom Hale said 12 ships were late.", ("Tom Hale", "12 ships")),
+        ("Fire Chief Ana Lind said 40 homes burned.", ("Ana Lind", "40 homes")),
+        ("General Motors said 300 cars were recalled.", ("General Motors", "300 cars")),
     ],
     "a website as the source": [
         ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),

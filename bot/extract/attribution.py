@@ -190,14 +190,18 @@ def _relative_speech(verb: Token) -> bool:
 
 
 def _quoted_as_saying(verb: Token) -> tuple[Token, Token | None] | None:
-    """ "The agency quoted the governor as saying ...": the governor spoke; the agency passed it on."""
+    """ "The agency quoted the governor as saying ...", "the governor was quoted by the agency as saying":
+    the governor spoke; the agency passed it on."""
     prep = verb.head
     if verb.dep_ != "pcomp" or prep.lower_ != "as" or prep.head.lemma_ not in ("quote", "cite"):
         return None
     quoting = prep.head
     spoke = next((c for c in quoting.children if c.dep_ == "dobj"), None)
-    if spoke is None:
-        return None
+    if spoke is None:  # "X was quoted (by Reuters) as saying ...": the passive's subject spoke
+        spoke = next((c for c in quoting.children if c.dep_ == "nsubjpass"), None)
+        agent = next((c for c in quoting.children if c.dep_ == "agent"), None)
+        relay = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        return (spoke, relay) if spoke is not None else None
     return spoke, next((c for c in quoting.children if c.dep_ == "nsubj"), None)
 
 
@@ -300,9 +304,18 @@ def _according_to(unit: Span) -> tuple[Token, Token] | None:
     for tok in unit:
         if tok.lower_ == "according" and tok.i + 1 < unit.end and tok.doc[tok.i + 1].lower_ == "to":
             for obj in tok.doc[tok.i + 1].children:
-                if obj.dep_ == "pobj":
+                if obj.dep_ == "pobj" and not _of_no_one(obj, _through_carrier(obj)):
                     return tok, _through_carrier(obj)
     return None
+
+
+def _of_no_one(carrier: Token, source: Token) -> bool:
+    """'media reports', 'earlier reports': reports whose source is not named ("a UN report", "police
+    reports" and "reports by Reuters" name theirs)."""
+    named = any(
+        c.dep_ == "compound" and (c.pos_ == "PROPN" or c.lower_ in INSTITUTIONS) for c in carrier.children
+    )
+    return source is carrier and carrier.lower_ in REPORT_NOUNS and not named
 
 
 def _frame(
@@ -539,12 +552,23 @@ def _before_relay(doc: Doc, start: int, end: int) -> int:
     return found.start()
 
 
-def _has_substance(doc: Doc, span: tuple[int, int]) -> bool:
-    """A statement must be about something: a noun or a number, not only 'this is significant'."""
+def _has_substance(doc: Doc, span: tuple[int, int], *, quoted: bool = False) -> bool:
+    """A statement must be about something: a noun or a number, not only 'this is significant'. A
+    quotation of a whole clause or more counts too, pronouns and all: "they could be dead by now"."""
     piece = doc.char_span(span[0], span[1], alignment_mode="expand")
     if piece is None:
         return False
+    quoted = quoted or piece[0].is_quote or doc.text[max(0, span[0] - 1) : span[0]] in ('"', "\u201c")
+    if (
+        quoted
+        and sum(1 for t in piece if t.is_alpha) >= _QUOTED_WORDS
+        and any(t.pos_ == "VERB" for t in piece)
+    ):
+        return True
     return any(t.pos_ in ("NOUN", "PROPN", "NUM") for t in piece)
+
+
+_QUOTED_WORDS = 5  # words a quotation needs to stand as a statement without a noun
 
 
 #: "put the toll at 40": the objects that make "put" an estimate.
@@ -765,11 +789,7 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if isinstance(subject, Token) and subject.lower_ in CARRIER_NOUNS:
             carrier = subject
             subject = _through_carrier(subject)  # "data from the statistics office showed": the office
-            named = any(
-                c.dep_ == "compound" and (c.pos_ == "PROPN" or c.lower_ in INSTITUTIONS)
-                for c in carrier.children
-            )
-            if subject is carrier and carrier.lower_ in REPORT_NOUNS and not named:
+            if _of_no_one(carrier, subject):
                 # "media reports said, citing officials": the officials; reports of no one are no one
                 subject = _cited_object(verb)
                 if subject is None:
@@ -816,7 +836,11 @@ def _unit_attributions(unit: Span, quotes: list[tuple[int, int]]) -> Iterator[At
         if assessed is not None and (speaker.kind != ORGANISATION or reporting):
             # "The agency now believes 2,000 died, lawmaker X said": the agency's view, X passed it on
             speaker, relayed, content = assessed[0], speaker.text, assessed[1]
-        if content in seen_content or not _has_substance(doc, content) or _tells_of_speech(doc, content):
+        if (
+            content in seen_content
+            or not _has_substance(doc, content, quoted=quoted)
+            or _tells_of_speech(doc, content)
+        ):
             continue
         seen_content.append(content)
         frame = (aside,) if aside else _frame(unit, verb, content, seen_content[:-1])

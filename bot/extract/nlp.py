@@ -70,7 +70,14 @@ def load_nlp() -> Language:
 _INNER_CAPITAL = re.compile(r"\b([a-z])(?=[a-z]*[A-Z][A-Za-z]*\b)")
 
 
+#: Cyrillic letters that look like Latin ones, as scraped pages mix them into English words ("аccording").
+_LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІЈЅ", "aeopcyxijsABEKMHOPCTXIJS")
+_MIXED_WORD = re.compile(r"\b(?=\w*[A-Za-z])(?=\w*[\u0400-\u04ff])\w+\b")
+
+
 def prepared(text: str) -> str:
     """The text as the parser should see it, every character offset kept: datelines blanked, names with
-    an inner capital given an initial one."""
+    an inner capital given an initial one, Cyrillic look-alikes inside Latin words made Latin (a word
+    wholly in Cyrillic stays as it is)."""
+    text = _MIXED_WORD.sub(lambda m: m[0].translate(_LOOKALIKES), text)
     return _INNER_CAPITAL.sub(lambda m: m[1].upper(), mask_datelines(text))

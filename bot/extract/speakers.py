@@ -96,15 +96,27 @@ def _propn_run(tokens: list[Token], head: Token) -> list[Token]:
 def _strip_titles(tokens: list[Token]) -> tuple[list[Token], list[str]]:
     """Drop leading titles, nationalities and possessors, but never the name's own head word."""
     titles = []
-    while len(tokens) > 1 and (
-        tokens[0].lower_ in TITLE_WORDS
-        or tokens[0].text in "-'s"
-        or tokens[0].ent_type_ in ("GPE", "NORP")
-        or tokens[0].dep_ == "poss"
+    while (
+        len(tokens) > 1
+        and not (tokens[0].ent_type_ == "ORG" and tokens[0].ent_iob_ == "B")
+        and (
+            tokens[0].lower_ in TITLE_WORDS
+            or tokens[0].text in "-'s"
+            or tokens[0].ent_type_ in ("GPE", "NORP")
+            or tokens[0].dep_ == "poss"
+        )
     ):
         if tokens[0].lower_ in TITLE_WORDS:
             titles.append(tokens[0].lower_)
         tokens = tokens[1:]
+    # "Fire Chief Ana Lind", "Harbour Board Chairman Tom Hale": a title after the words of what it heads
+    last = max(
+        (k for k, t in enumerate(tokens[:-2]) if t.lower_ in TITLE_WORDS and t.lower_ not in ORG_WORDS),
+        default=None,
+    )
+    if last is not None and all(t.pos_ == "PROPN" for t in tokens[: last + 1]):
+        titles.extend(t.lower_ for t in tokens[: last + 1] if t.lower_ in TITLE_WORDS)
+        tokens = tokens[last + 1 :]
     return tokens, titles
 
 
