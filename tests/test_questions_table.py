@@ -432,6 +432,9 @@ ROWS: list[Row] = [
     ("what did the ERRA say about drones", (), None),
     ("wildfires in brightwater", (), None),
     ("what did grace okonjo say about drones", (), None),
+    # a full name with other given names is someone else, even when a stored name ends the same
+    ("what did ivan kowalczyk say about the deficit", (), None),
+    ("what did marta kowalczik say about the deficit", ("k1",), "k1"),
     ("what did T&K say about the earthquake", (), None),
     ("what did Lagarde say about 2024 deliveries", (), None),
     ("what did Lagarde say about inflation", (), None),

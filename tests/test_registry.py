@@ -144,6 +144,8 @@ SURNAME_APART = [
     ),
     pytest.param([spk("Anna Vollmer")], spk("Ivan Vollmer"), id="another-first-name"),
     pytest.param([spk("Maren Keltner")], spk("Maren Kessler"), id="another-surname"),
+    # an initial fits a given name only when the other full given names fit too
+    pytest.param([spk("R Kavin Desai")], spk("Ravindra Desai"), id="initial-beside-another-given-name"),
     # a stored speaker whose name is empty (tag-like text) is nobody to join, and breaks nothing
     pytest.param(
         [spk("", PERSON, (), ("president",))], spk("Diaz", PERSON, (), ("president",)), id="empty-name"

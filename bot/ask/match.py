@@ -40,6 +40,7 @@ from bot.ask.rank import (
 from bot.ask.rank import relevance as _relevance
 from bot.lexicon import TITLE_WORDS
 from bot.models import Claim
+from bot.names import same_given_names
 from bot.render import number_text
 from bot.vocabulary import (
     PLACE_TERMS,
@@ -282,12 +283,19 @@ _FOLDED_TITLES = frozenset(fold_name(w) for w in TITLE_WORDS)
 
 
 def _by_lone_surname(name: str, index: ClaimIndex) -> tuple[str, ...]:
-    """A full name typed for a speaker the store knows only by surname: "cortney niland" -> Niland. Only
-    when the surname is that speaker's whole name and no one else's."""
+    """A full name typed for a speaker known by its surname: "cortney niland" -> Niland, "paul role" -> Paul
+    Rolle (a slip in the surname); a stored full name's given names must fit the typed ones. Only when one
+    speaker fits."""
     words = fold_name(name).split()
     if len(words) < 2 or len(words[-1]) < 4 or words[-1] in _FOLDED_TITLES:
         return ()  # "the teachers union president" is a role, not a full name ending in a surname
     owners = {o for a, o in zip(index.alias_names, index.alias_owner, strict=True) if a == words[-1]}
+    # a full name stored ("G Kishan Reddy") has given names of its own, which must fit the typed ones
+    owners = {
+        o
+        for o in owners
+        if len(fold_name(o).split()) == 1 or same_given_names(words[:-1], fold_name(o).split()[:-1])
+    }
     return tuple(owners) if len(owners) == 1 else ()
 
 

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
 
 from bot.lexicon import COMPANY_WORDS, HONORIFICS, ORG_WORDS, TITLE_WORDS
+from bot.names import same_given_names
 
 PERSON, ORGANISATION, ANONYMOUS = "person", "organisation", "anonymous"
 
@@ -494,8 +495,7 @@ def same_speaker(a: str, kind_a: str, b: str, kind_b: str) -> bool:
     if not _similar_word(wa[-1], wb[-1]):
         return False
     if len(wa) > 1 and len(wb) > 1:
-        fa, fb = wa[0], wb[0]
-        return fa[0] == fb[0] and (len(fa) <= 2 or len(fb) <= 2 or fuzz.ratio(fa, fb) >= 75)
+        return same_given_names(wa[:-1], wb[:-1])
     return True
 
 
