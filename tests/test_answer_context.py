@@ -44,9 +44,17 @@ CLAIMS = [
     # words with no topic of their own, in an article about a strike
     _claim("d1", "Tomas Berg", "We have nothing to add at this point.", "doc-d"),
     _claim("d2", "Farid Nasser", "The dock strike has stopped every container ship.", "doc-d"),
+    # the headline names the subject ("bribery") that no claim's words carry
+    _claim("e1", "Lena Voss", "The suspension was expected.", "doc-e"),
+    _claim("e2", "Lena Voss", "Nobody could have decided otherwise under that pressure.", "doc-e"),
+    # one speech, one sentence naming it
+    _claim("f1", "Tomas Berg", "In a speech in Norvik, Berg said wages must rise.", "doc-f"),
+    _claim("f2", "Tomas Berg", "Nobody should work for less than a living wage.", "doc-f"),
+    _claim("f3", "Tomas Berg", "The union will not sign this year's offer.", "doc-f"),
+    _claim("g1", "Tomas Berg", "Ferries will run on Sunday.", "doc-g"),
 ]
 
-TITLES = {"doc-d": "Dock strike enters its second week"}
+TITLES = {"doc-d": "Dock strike enters its second week", "doc-e": "Harbour master suspended over bribery"}
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +93,13 @@ def test_words_on_the_topic_come_before_the_articles_other_words(index: ClaimInd
     answer = answer_question("what did nasser say about the dock strike", index)
     assert [c.id for c in answer.claims][:1] == ["d2"]
     assert "c2" not in {c.id for c in answer.claims}
+
+
+def test_a_headline_word_no_claim_carries_still_lets_the_next_words_follow(index: ClaimIndex) -> None:
+    ids = [c.id for c in answer_question("what did voss say about the bribery suspension", index).claims]
+    assert ids[:2] == ["e1", "e2"]
+
+
+def test_a_question_about_one_speech_gets_that_speech(index: ClaimIndex) -> None:
+    ids = [c.id for c in answer_question("what did berg say in his norvik speech", index).claims]
+    assert ids[0] == "f1" and {"f2", "f3"} <= set(ids) and "g1" not in ids

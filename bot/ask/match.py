@@ -64,6 +64,12 @@ COMPANION_REACH = 2  # a named speaker's claims this close to an answering one (
 TITLE_RELEVANT = 0.4  # ... when the article's headline carries this share of the topic
 _ANCHORS = 5  # answering claims whose neighbours are looked at
 _NEIGHBOUR_STEPS = 8  # ... along at most this many of the speaker's claims each way
+_OCCASION_REACH = 12  # a question about one speech or interview takes this many of its claims each way
+#: Occasions of speech a question may name: "in his Hobart speech", "at the press conference".
+OCCASION_TERMS = frozenset(
+    snowball(w)
+    for w in "speech interview address conference briefing hearing testimony remarks podcast".split()
+)
 CLOSE_NAME = 75.0  # a "closest names" suggestion must be at least this close (rapidfuzz WRatio)
 MAX_CLAIMS = 20
 MAX_OTHERS = 5
@@ -573,16 +579,21 @@ def _with_companions(index: ClaimIndex, ranked: list[int], wanted: set[str]) -> 
     Only claims of the same speaker at most COMPANION_REACH of their claims away from an answering one in
     an article whose headline is about the topic: a round-up where one speaker moves from subject to
     subject has a headline about one of them, so the others stay out."""
-    weights = topic_weights(index, wanted)
+    weights = topic_weights(index, wanted, unseen=True)
+    occasion = bool(wanted & OCCASION_TERMS)  # "what did X say in her Hobart speech": all of that speech
     shown = set(ranked)
     statements = {statement_key(index.claims[i].statement) for i in ranked}
     found: list[tuple[int, int]] = []  # (distance, claim)
     for anchor in ranked[:_ANCHORS]:
         speaker = index.speakers[index.speaker_of[anchor]]
         documents = set(index.documents(anchor))
-        if title_share(index, weights, documents) < TITLE_RELEVANT:
+        if occasion:  # the article whose sentence names the occasion, of those that reported the claim
+            named = {s.document for s in index.claims[anchor].sources if terms(s.sentence) & wanted}
+            documents = named or documents
+        elif title_share(index, weights, documents) < TITLE_RELEVANT:
             continue
-        for distance, i in _neighbours(index, index.by_speaker.get(speaker, []), anchor, documents):
+        reach = _OCCASION_REACH if occasion else COMPANION_REACH
+        for distance, i in _neighbours(index, index.by_speaker.get(speaker, []), anchor, documents, reach):
             if i not in shown:
                 found.append((distance, i))
     extra: list[int] = []
@@ -594,7 +605,9 @@ def _with_companions(index: ClaimIndex, ranked: list[int], wanted: set[str]) -> 
     return ranked + extra
 
 
-def _neighbours(index: ClaimIndex, own: list[int], anchor: int, documents: set[str]) -> list[tuple[int, int]]:
+def _neighbours(
+    index: ClaimIndex, own: list[int], anchor: int, documents: set[str], reach: int = COMPANION_REACH
+) -> list[tuple[int, int]]:
     """(distance, claim) for the speaker's claims next to an anchor in the same article, at most
     COMPANION_REACH of them each way. An article's claims are stored together, so a few steps along the
     speaker's claims suffice however many claims the speaker has."""
@@ -602,7 +615,7 @@ def _neighbours(index: ClaimIndex, own: list[int], anchor: int, documents: set[s
     found = []
     for step in (-1, 1):
         k, taken = at + step, 0
-        while 0 <= k < len(own) and taken < COMPANION_REACH and abs(k - at) <= _NEIGHBOUR_STEPS:
+        while 0 <= k < len(own) and taken < reach and abs(k - at) <= max(_NEIGHBOUR_STEPS, reach):
             if documents.intersection(index.documents(own[k])):
                 taken += 1
                 found.append((taken, own[k]))

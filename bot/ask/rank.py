@@ -29,19 +29,20 @@ _HEADER_DROP = frozenset(
 )
 
 
-def topic_weights(index: ClaimIndex, wanted: set[str]) -> dict[str, float]:
+def topic_weights(index: ClaimIndex, wanted: set[str], *, unseen: bool = False) -> dict[str, float]:
     """Each topic term's share of the question's weight: the IDF of the claims that carry it (any stem of
     its root), so a rare word weighs more than a common one; the shares add up to one.
 
     A news topic no claim is about ("wildfires") still weighs as the rarest word would, so "wildfires in
-    chile" is not answered with whatever Chile had."""
+    chile" is not answered with whatever Chile had; with `unseen`, so does any word no claim carries (a
+    headline may carry it: "doping" in "what did X say about the doping ban")."""
     total_claims = max(len(index.claims), 1)
     raw: dict[str, float] = {}
     for term in wanted:
         count = len(index.own(term)) + len(index.around(term))
         if count:
             raw[term] = math.log(1 + total_claims / count)
-        elif term.startswith("@"):
+        elif term.startswith("@") or unseen:
             raw[term] = math.log(1 + total_claims)
     total = sum(raw.values())
     return {t: w / total for t, w in raw.items()} if total else {}
