@@ -56,6 +56,7 @@ SURE, UNSURE = 86.0, 70.0  # rapidfuzz scores: accept a speaker / offer it as "d
 RELEVANT = 0.5  # share of the question's topic weight a claim must carry
 SPEAKER_RELEVANT = 0.34  # ... when the speaker is named: their own claims need less to be on topic
 FIGURE_RELEVANT = 0.34  # ... when the question looks up a number: the number is the main clue
+QUOTING_RELEVANT = 0.75  # ... when "who said S" gives what was said: nearly all of S
 CLOSE = 0.75  # ... and at least this share of what the best claim carries
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 LATEST_CLOSE = 0.9  # "latest" puts the newest first, so only the claims nearly as relevant as the best
@@ -488,6 +489,8 @@ def _answer(
     threshold = RELEVANT if not everyone else SPEAKER_RELEVANT
     if question.figure is not None:
         threshold = FIGURE_RELEVANT
+    elif question.quoting and not everyone:
+        threshold = QUOTING_RELEVANT
     if speakers and pool is not None and wanted and not (scores[pool] >= threshold).any():
         # none of their own words is on the topic: their words in articles about it are
         scores = with_article_credit(index, pool, scores, topic_weights(index, wanted))

@@ -60,6 +60,7 @@ class Question:
     names: tuple[str, ...] = ()  # words the asker capitalised mid-question: names, hard constraints
     guessed: bool = False  # the speaker is a guess from word order ("X on Y"): unknown, it is topic
     figure_unit: str | None = None  # what the looked-up number counts: "people" in "who said 18 people died"
+    quoting: bool = False  # "who said S" without a number: S is what someone said, nearly word for word
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,7 @@ def parse_question(text: str) -> Question:
         names,
         not parsed.strong,
         figure_unit if figure is not None else None,
+        parsed.who and figure is None,
     )
 
 
