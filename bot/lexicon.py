@@ -17,7 +17,7 @@ REPORTING_VERBS = frozenset(
     explain acknowledge deny predict post tweet stress emphasize emphasise assert reveal disclose
     allege suggest admit indicate forecast declare reiterate concede testify comment reply caution
     vow pledge promise inform assess calculate show find expect project conclude notify urge maintain
-    regret signal call appeal mention highlight
+    regret signal call appeal mention highlight respond
     """.split()
 )
 
@@ -83,6 +83,15 @@ TITLE_WORDS = frozenset(
     treasurer commissioner superintendent inspector coach manager minister-president state army
     military navy air force officials official lawmaker legislator mp congressman congresswoman
     councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri
+    """.split()
+)
+
+#: What a minister is minister of: "Minister for Agriculture P. Prasad" is P. Prasad.
+PORTFOLIOS = frozenset(
+    """
+    agriculture health finance defence defense education energy transport tourism culture justice interior
+    labour labor environment trade industry commerce housing science technology fisheries affairs power
+    railways water sport sports youth welfare development planning information communications mines
     """.split()
 )
 

@@ -99,6 +99,7 @@ SPEAKERS = [
         ["Anil Rao"],
     ),
     ("Minister of Health Ana Silva said 40 clinics were inspected.", ["Ana Silva"]),
+    ("Minister for Agriculture K. Varma said 300 farms were hit.", ["K. Varma"]),
     # a long title before a name the tagger runs into the body's name: the person the title names
     (
         "The Chairman of the Elections Commission Tomas Varga says that 75% of results will be out tonight.",

@@ -28,6 +28,11 @@ SINGLE: list[tuple[str, str, float | None, float | None, float | None, str | Non
     ("Growth of 2,5 to 3 percent is expected.", "2,5 to 3 percent", None, 2.5, 3, None, "%"),
     ("Turnover was 1.234,5 million euros.", "1.234,5 million", 1234.5e6, None, None, None, "EUR"),
     ("Investors put in 12.500.000 euros.", "12.500.000", 12.5e6, None, None, None, "EUR"),
+    # Indian scales and the rupee written "Rs"
+    ("The state will spend Rs 450 crore on roads.", "Rs 450 crore", 4.5e9, None, None, None, "INR"),
+    ("The court imposed costs of Rs. 1.2 lakh.", "Rs. 1.2 lakh", 1.2e5, None, None, None, "INR"),
+    ("The scheme paid 3 lakh farmers.", "3 lakh", 3e5, None, None, None, "farmers"),
+    ("Rs 5,000 was paid to each family.", "Rs 5,000", 5000, None, None, None, "INR"),
     # ... but a comma before exactly three digits is a thousands separator
     ("Health officials confirmed 1,288 cases.", "1,288", 1288, None, None, None, "cases"),
     ("The brigade had 3,800 soldiers.", "3,800", 3800, None, None, None, "soldiers"),

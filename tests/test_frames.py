@@ -30,6 +30,8 @@ FRAMES = {
         ),
         ("Minister Ola Dahl pledged 500 new homes for the region.", ("Ola Dahl", "500 new homes")),
         ("Minister Ola Dahl mentioned that 12 parks would close.", ("Ola Dahl", "12 parks")),
+        ("Minister Ola Dahl responded that 12 parks would close.", ("Ola Dahl", "12 parks")),
+        ("Minister Ola Dahl was responding to comments made by 12 mayors.", None),
         ("Minister Ola Dahl made clear that 12 parks would close.", ("Ola Dahl", "12 parks would close")),
         ("Minister Ola Dahl made it clear on Monday that 12 parks would close.", ("Ola Dahl", "12 parks")),
         ("The Harbour Court made clear Monday that 12 ships must be moved.", ("Harbour Court", "12 ships")),

@@ -622,6 +622,8 @@ def _is_speech(tok: Token) -> bool:
         return not alluded and any(
             c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children
         )
+    if lemma == "respond":  # "responded that ...", not "was responding to comments"
+        return any(c.dep_ == "ccomp" for c in tok.children)
     if lemma == "make":  # "the court made clear that ...", "made it clear on Monday that ..."
         clear = any(t.lower_ == "clear" for t in tok.doc[tok.i + 1 : tok.i + 3])
         return (clear or any(c.lower_ == "clear" for c in tok.children)) and any(

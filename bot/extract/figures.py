@@ -181,6 +181,8 @@ _SCALES: dict[str, float] = {
     "dozen": 12.0,
     "hundred": 100.0,
     "thousand": 1e3,
+    "lakh": 1e5,  # Indian scales: 1,00,000 and 1,00,00,000
+    "crore": 1e7,
     "million": 1e6,
     "billion": 1e9,
     "trillion": 1e12,
@@ -234,6 +236,8 @@ _CURRENCY_SIGNS: dict[str, str] = {
     "₴": "UAH",
     "₽": "RUB",
     "₹": "INR",
+    "rs": "INR",
+    "rs.": "INR",
 }
 _ISO_CODES = _words("USD EUR GBP JPY CNY CHF UAH RUB INR AUD CAD")
 
@@ -375,7 +379,7 @@ _UNIT_W = "one|two|three|four|five|six|seven|eight|nine"
 _TEEN_W = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
 _TENS_W = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SMALL = rf"(?:(?:{_TENS_W})(?:[-\s](?:{_UNIT_W})\b)?|(?:{_TEEN_W}|{_UNIT_W}|zero)\b)"
-_SCALE_W = "thousand|million|billion|trillion"
+_SCALE_W = "thousand|lakh|crore|million|billion|trillion"
 # a singular fraction with a space is a share only before "of" ("a third of"; not "a third term" or "two
 # quarter-point cuts"), and the regex says so itself, so that a number word it passes over is still read
 _FRACTION_ONE = "half|third|quarter|fifth|sixth|seventh|eighth|ninth|tenth"
@@ -390,7 +394,8 @@ _WORDNUM = rf"""(?:
 # Indian grouping ("1,25,000") first, else "1,25" would be read as a number followed by ",000"
 _DIGITS = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _CUR_PRE = (
-    r"(?:US|U\.S\.|AU|A|CA|C|NZ|HK|S)?\$|€|£|¥|₴|₽|₹|(?:USD|EUR|GBP|JPY|CNY|CHF|UAH|RUB|INR|AUD|CAD)\s?"
+    r"(?:US|U\.S\.|AU|A|CA|C|NZ|HK|S)?\$|€|£|¥|₴|₽|₹|Rs\.?\s?"
+    r"|(?:USD|EUR|GBP|JPY|CNY|CHF|UAH|RUB|INR|AUD|CAD)\s?"
 )
 _VAGUE_RE = "|".join(sorted((re.escape(k).replace(r"\ ", r"\s+") for k in _VAGUE), key=len, reverse=True))
 
@@ -759,7 +764,7 @@ def _atom(m: re.Match[str], text: str) -> _Atom | None:
         value = _word_value(m["words"])
         atom = _Atom(start, end, "words", value, mantissa=value, raw=m["words"].lower())
         last = m["words"].lower().split()[-1]
-        if last in ("thousand", "million", "billion", "trillion"):
+        if last in ("thousand", "lakh", "crore", "million", "billion", "trillion"):
             atom.scale = _SCALES[last]
             atom.mantissa = value / atom.scale
     if atom is not None and atom.kind != "digits" and m["pct"]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
 
-from bot.lexicon import COMPANY_WORDS, HONORIFICS, ORG_WORDS, TITLE_WORDS
+from bot.lexicon import COMPANY_WORDS, HONORIFICS, ORG_WORDS, PORTFOLIOS, TITLE_WORDS
 from bot.names import same_given_names
 
 PERSON, ORGANISATION, ANONYMOUS = "person", "organisation", "anonymous"
@@ -431,7 +431,11 @@ def _name_after_title(head: Token) -> Name | None:
         tail = sorted(prep.subtree, key=lambda t: t.i)
         cut = max((i for i, t in enumerate(tail) if t.lower_ in ORG_WORDS or t.pos_ != "PROPN"), default=-1)
         run = tail[cut + 1 :]
-        while run and (run[0].lower_ in TITLE_WORDS or (_person_in(run) and run[0].ent_type_ != "PERSON")):
+        while run and (
+            run[0].lower_ in TITLE_WORDS
+            or run[0].lower_ in PORTFOLIOS
+            or (_person_in(run) and run[0].ent_type_ != "PERSON")
+        ):
             cut += 1  # "Minister of Health Ana Silva", "Minister of Fisheries Ana Silva"
             run = run[1:]
         if 1 < len(run) <= 3 and run[-1].i == prep.right_edge.i:
