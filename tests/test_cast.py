@@ -145,6 +145,16 @@ SPEAKERS = [
         ["Larkmoor Unified School District"],
     ),
     ("The City of Velden approved 300 homes. The city said 50 would be ready in May.", ["City of Velden"]),
+    # a description whose qualifier a body's name carries is that body; one whose qualifier it lacks is not
+    (
+        "The Nordvik Weather Service said 80 mm fell. The weather agency warned that 40 more would fall.",
+        ["Nordvik Weather Service", "Nordvik Weather Service"],
+    ),
+    (
+        "Oslo Shipping Line told Reuters 3 million boxes were moved. The port association said 40 ships "
+        "were waiting.",
+        ["Oslo Shipping Line", "port association"],
+    ),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
     # "the city" with no city body named is no one
     ("The city said 300 homes were flooded.", []),

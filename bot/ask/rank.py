@@ -19,7 +19,7 @@ from bot.vocabulary import PLACE_TERMS, snowball, terms
 CONTEXT_WEIGHT = 0.5  # a term found only in the sentence around a claim counts this much
 _SHORTLIST = 200  # claims looked at closely; the rest cannot come first
 ARTICLE_WEIGHT = 0.5  # a topic term only a named speaker's article carries counts this much
-_CREDITED = 60  # a named speaker's claims looked at for their articles, at most
+_CREDITED = 30  # a named speaker's claims looked at for their articles, at most
 _ARTICLE_REACH = 4  # claims stored this close to one are looked at for coming from the same article
 
 # words of a topic that say nothing in a header: "were killed" reads "killed"

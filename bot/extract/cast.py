@@ -42,7 +42,11 @@ class Member:
     roles: set[str] = field(default_factory=set)
     occasions: dict[str, date] = field(default_factory=dict)  # "interview" -> the day of that interview
     last_end: int = -1  # where its latest claim in the article ends
+    relay_only: bool = False  # only passed others' words on ("told Reuters"): a body so is no "the union"
 
+
+#: Endings of words that say what a body does or is like ("governing", "national"), not what it is called.
+_DESCRIBING_ENDINGS = ("ing", "ed", "al", "ic", "ive", "ful", "ous", "ary")
 
 #: Unnamed single sources "he" or "she" may point back to.
 SINGULAR_ROLES = frozenset(
@@ -207,7 +211,8 @@ class Cast:
     def _recent_speaker(self, kinds: tuple[str, ...], before: int, within: int = 3) -> Name | None:
         """The latest speaker of these kinds whose statement ended at most `within` sentences back."""
         for member in reversed(self.known):
-            if member.name.kind in kinds and member.last_end >= 0:
+            relay = member.relay_only and member.name.kind == ORGANISATION  # an outlet passing words on
+            if member.name.kind in kinds and member.last_end >= 0 and not relay:
                 # a speaker of this very sentence counts too ("It said ... and warned ...")
                 between = [s for s in self.doc.sents if member.last_end <= s.start_char < before]
                 if len(between) <= within:
@@ -352,12 +357,19 @@ class Cast:
             if found is None and person and wanted <= PERSON_HEADS | TITLE_WORDS:
                 found = self._recent_speaker((PERSON,), before)  # "..., the lawmaker said"
             if found is None and ref.head in DESCRIBED_ORGANISATIONS:
-                found = (
+                guess = (
                     self._of_class(ref.head, before)
                     or self._recent_speaker((ORGANISATION,), before)
                     or self._salient_organisation(before)
                     or self._named_next(ref.head, before)
                 )
+                # "the weather agency" may be the Weather Service; "the port association" is no shipping
+                # line: a qualifier must be in the name, unless it says what a company makes ("carmaker")
+                qualifiers = {w for w in wanted - {ref.head} if not w.endswith(_DESCRIBING_ENDINGS)}
+                if guess is not None and (
+                    not qualifiers or ref.head in COMPANY_WORDS or qualifiers & _words(guess.text)
+                ):
+                    found = guess
             standalone = not person and ref.head not in COMPANY_WORDS
             standalone = standalone and (
                 len(wanted) > 1 or ref.head in INSTITUTIONS or ref.head.endswith("s")

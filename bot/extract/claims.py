@@ -248,11 +248,13 @@ def extract_claims(article: Article, doc: Doc) -> tuple[list[Claim], list[Speake
                 or _day_of_the_occasion(frame, dated_occasions)
             )
         known = context.note(name, said_on, speaking=not (att.present and said_on is None))
+        known.relay_only = False
         if name.role in SPOKESPEOPLE:
             known.roles.update(_spoken_for(doc, att, name))
         known.last_end = att.unit[1]
         if att.relayed_by and not att.relayed_by.islower():
             relay = context.note(Name(att.relayed_by, _kind_of_relay(att.relayed_by)), None, speaking=False)
+            relay.relay_only = relay.relay_only or relay.last_end < 0
             relay.said_on = relay.said_on or said_on  # who passed it on spoke that day too
             relay.last_end = max(relay.last_end, att.unit[1])
         context.said.append(att.content)
