@@ -212,6 +212,29 @@ RELATED: dict[str, Sequence[str]] = {
         "ministry of defence",
         "ministry of defense",
     ),
+    # roles news names in several ways: a question's word reaches a speaker's stored role
+    "@prosecutor": (
+        "prosecutor",
+        "prosecutors",
+        "district attorney",
+        "assistant district attorney",
+        "state attorney",
+        "crown prosecutor",
+        "public prosecutor",
+        "prosecution",
+    ),
+    "@executive": (
+        "executive",
+        "executives",
+        "chief executive",
+        "ceo",
+        "vice president",
+        "senior vice president",
+        "managing director",
+        "chief operating officer",
+        "chief financial officer",
+        "cfo",
+    ),
 }
 
 #: Countries by every word news uses for them (name, people, capital): a country named in a question

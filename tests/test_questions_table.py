@@ -298,6 +298,9 @@ ROWS: list[Row] = [
     ("teachers union on the strike", ("t1",), "t1"),
     ("what did the mediator say about the truce", ("m1",), None),
     ("what did the chief executive say about sales growth", ("h2",), "h2"),
+    # a role named another way: CEO ~ chief executive; no prosecutor is stored
+    ("what did the ceo say about sales growth", ("h2",), "h2"),
+    ("what did the prosecutor say about sales growth", (), None),
     ("what did the red cross coordinator say about survivors", ("q2",), "q2"),
     ("what did the carmaker say about deliveries", ("h1",), "h1"),
     # namesakes told apart by title + surname
