@@ -73,7 +73,7 @@ def src(outlet: str | None, url: str | None = None, doc: str = "d", published: d
 
 
 def claim(
-    statement: str = "The general told reporters that losses had grown over the winter.",
+    statement: str = "The general told reporters that losses had grown over the winter to {figures}.",
     speaker: str = "Anna Kowalczyk",
     figures: tuple[Figure, ...] = (fig("more than 3,000", 3000.0, qualifier="more than"),),
     said_on: date | None = date(2024, 12, 23),
@@ -81,10 +81,11 @@ def claim(
     relayed_by: str | None = None,
     cid: str = "c1",
 ) -> Claim:
+    written = ", ".join(f.text for f in figures) or "a record"
     return Claim(
         id=cid,
         speaker=speaker,
-        statement=statement,
+        statement=statement.replace("{figures}", written),  # a figure shown is one the quote carries
         figures=figures,
         said_on=said_on,
         sources=sources,
@@ -401,7 +402,7 @@ def _long_claims(count: int) -> list[Claim]:
     statement = ('A <long> & winding statement about reinforcements, supplies and "losses" ' * 12).strip()
     return [
         claim(
-            statement=f"{n}: {statement}",
+            statement=f"{n}: {n + 1},000 troops and up to 40 tanks. {statement}",
             speaker=f"Speaker & Co {n}",
             figures=(
                 fig(f"{n + 1},000", (n + 1) * 1000.0),
@@ -542,7 +543,7 @@ def test_unknown_status_still_answers() -> None:
 
 def test_html_to_text_round_trip() -> None:
     c = claim(
-        statement='Costs rose by 5% & "more" <quietly>.',
+        statement='Costs rose to more than 3,000 & "more" <quietly>.',
         sources=(src("Daily Ledger", "https://ledger.example/a?b=1&c=2"), src("Harbour News")),
         relayed_by="O'Neil",
     )
@@ -550,7 +551,7 @@ def test_html_to_text_round_trip() -> None:
     text = html_to_text("\n\n".join(messages))
     assert not re.search(r"</?[a-z]+[ >]", text.replace("<quietly>", ""))
     assert "&amp;" not in text and "&lt;" not in text and "&quot;" not in text
-    assert '“Costs rose by 5% & "more" <quietly>.”' in text
+    assert '“Costs rose to more than 3,000 & "more" <quietly>.”' in text
     assert "Daily Ledger (https://ledger.example/a?b=1&c=2), Harbour News · reported by 2 outlets" in text
     assert "via O'Neil" in text
     assert "Ben & Co: more than 3,000 troops (23 Dec 2024)" in text
@@ -569,3 +570,12 @@ def test_html_to_text_round_trip() -> None:
 )
 def test_html_to_text(markup: str, expected: str) -> None:
     assert html_to_text(markup) == expected
+
+
+def test_only_figures_the_shown_quote_carries_are_bold() -> None:
+    inside = fig("40 ferries", 40.0)
+    outside = fig("1,000 pieces of equipment", 1000.0)
+    text = render_claim(claim("Some 40 ferries were cancelled on Monday.", figures=(inside, outside)))
+    assert "<b>40" in text and "1,000" not in text
+    cut = "x" * 400 + " and 40 ferries"  # the figure falls in the part of a long quote that is cut
+    assert "<b>" not in render_claim(claim(cut, figures=(inside,))).split("\n")[0]

@@ -121,20 +121,23 @@ def _first_reported(claim: Claim) -> date | None:
     return min(days) if days else None
 
 
-def _figures_html(claim: Claim) -> str:
-    """The figures in bold; spans of time ("two days") only when the claim has no other figure."""
-    counts = [f for f in claim.figures if (f.unit or "").lower() not in DURATION_UNITS] or claim.figures
+def _figures_html(claim: Claim, shown: str | None = None) -> str:
+    """The figures in bold; spans of time ("two days") only when the claim has no other figure. With the
+    statement as `shown`, only the figures it carries: a bold number beside a quote must be in it."""
+    figures = [f for f in claim.figures if shown is None or f.text.casefold() in shown.casefold()]
+    counts = [f for f in figures if (f.unit or "").lower() not in DURATION_UNITS] or figures
     return ", ".join(f"<b>{_esc(figure_text(f))}</b>" for f in counts)
 
 
 def _claim_html(claim: Claim, *, show_speaker: bool = True, statement_chars: int = STATEMENT_CHARS) -> str:
     """One claim's block; statement_chars <= 0 leaves the statement out (last resort for tiny limits)."""
     lines: list[str] = []
-    figures = _figures_html(claim)
+    statement = shorten(claim.statement, statement_chars) if statement_chars > 0 else ""
+    figures = _figures_html(claim, statement if statement.strip() else None)
     if figures:
         lines.append(figures)
-    if statement_chars > 0 and claim.statement.strip():
-        lines.append(f"“{_esc(shorten(claim.statement, statement_chars))}”")
+    if statement.strip():
+        lines.append(f"“{_esc(statement)}”")
     said: list[str] = []
     if show_speaker:
         said.append(f"<b>{_esc(claim.speaker)}</b>")
