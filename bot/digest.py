@@ -1,15 +1,42 @@
-"""The daily digest: the claims first seen since the last one, grouped by topic and speaker. Pure."""
+"""The daily digest: the claims first seen since the last one, as stories people read. Pure.
+
+By default one message: the day's top claims, grouped by story (the claims one report or several reports on
+the same names carry), ranked by what makes a claim news (a figure, how many outlets carried it, how recent
+it is), one or two lines each, and how many more there are. The full digest lists every claim.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.ask.render import TELEGRAM_LIMIT, render_claims
+from bot.ask.render import TELEGRAM_LIMIT, render_brief, render_claims
 from bot.models import Claim
 
 #: The store state key of the time the last digest was cut.
 WATERMARK = "digest_watermark"
+#: Claims shown under one story in the short digest; the rest wait for the full one.
+PER_STORY = 3
+_LABEL_WORDS = 2
+_SHARED_NAMES = 2  # names two articles' claims must share to be one story
+#: A run of capitalised words ("North Korean", "Club World Cup"), not at the start of a sentence.
+_NAME = re.compile(r"(?<![.!?:\"“]\s)(?<!^)\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*")
+_NOT_NAMES = frozenset(
+    """The A An This That These Those It Its We Our They Their He His She Her I You Today Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+    October November December""".split()
+)
+
+
+@dataclass(frozen=True)
+class Story:
+    """Claims about one subject, across speakers and outlets, best first."""
+
+    label: str
+    claims: tuple[Claim, ...]
 
 
 def new_claims(claims: Iterable[Claim], since: datetime | None, until: datetime) -> list[Claim]:
@@ -21,22 +48,87 @@ def new_claims(claims: Iterable[Claim], since: datetime | None, until: datetime)
     ]
 
 
-def _topic(claim: Claim) -> str:
-    return (claim.topic or "other news").split(",")[0].strip().capitalize()
+def weight(claim: Claim) -> tuple[int, int, date]:
+    """What makes a claim news: a figure, then how many outlets carried it, then how recent it is."""
+    outlets = len({s.outlet or s.document for s in claim.sources})
+    return (int(bool(claim.figures)), min(outlets, 5), claim.said_on or date.min)
 
 
-def render_digest(claims: Iterable[Claim], day: date, *, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """The digest as Telegram-HTML messages; empty when there is nothing new."""
+def stories(claims: Iterable[Claim]) -> list[Story]:
+    """Claims grouped by story: those read from one article are one story, and so are articles whose
+    claims name the same places and bodies (two capitalised names in common). Best story first."""
+    claims = list(claims)
+    parent = list(range(len(claims)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_of: dict[str, int] = {}
+    for i, claim in enumerate(claims):
+        for source in claim.sources:
+            j = first_of.setdefault(source.document, i)
+            parent[root(i)] = root(j)
+    names = [_names(c) for c in claims]
+    groups: dict[int, set[str]] = {}
+    for i in range(len(claims)):
+        groups.setdefault(root(i), set()).update(names[i])
+    roots = list(groups)
+    for a_at, a in enumerate(roots):
+        for b in roots[a_at + 1 :]:
+            if len(groups[a] & groups[b]) >= _SHARED_NAMES and root(a) != root(b):
+                parent[root(b)] = root(a)
+    grouped: dict[int, list[Claim]] = {}
+    for i, claim in enumerate(claims):
+        grouped.setdefault(root(i), []).append(claim)
+    found = [
+        Story(_label(members), tuple(sorted(members, key=weight, reverse=True)))
+        for members in grouped.values()
+    ]
+    return sorted(found, key=lambda s: (weight(s.claims[0]), len(s.claims)), reverse=True)
+
+
+def _names(claim: Claim) -> set[str]:
+    """Capitalised words of what was said, not the speaker's own name: the places and bodies it is about."""
+    own = set(claim.speaker.split())
+    runs = [m.group().strip("'’-") for m in _NAME.finditer(claim.statement)]
+    runs = [r[:-1] if r.endswith(".") and r.count(".") == 1 else r for r in runs]  # "U.S." keeps its dots
+    return {r for r in runs if len(r) > 1 and r not in _NOT_NAMES and not set(r.split()) <= own}
+
+
+def _label(claims: Sequence[Claim]) -> str:
+    counts = Counter(n for c in claims for n in _names(c))
+    common = [n for n, k in counts.most_common(_LABEL_WORDS * 2) if k >= 1][:_LABEL_WORDS]
+    if common:
+        return " · ".join(common)
+    topic = next((c.topic for c in claims if c.topic), None)
+    return (topic or "other news").split(",")[0].strip().capitalize()
+
+
+def render_digest(
+    claims: Iterable[Claim],
+    day: date,
+    *,
+    limit: int = TELEGRAM_LIMIT,
+    max_messages: int = 1,
+    full: bool = False,
+) -> list[str]:
+    """The digest as Telegram-HTML messages; empty when there is nothing new. Short by default: at most
+    `max_messages` messages of the top claims and how many more there are; `full` lists every claim."""
     claims = list(claims)
     if not claims:
         return []
-    by_topic: dict[str, list[Claim]] = {}
-    for claim in sorted(claims, key=lambda c: (_topic(c), c.speaker.lower(), c.said_on or date.min)):
-        by_topic.setdefault(_topic(claim), []).append(claim)
+    found = stories(claims)
     speakers = len({c.speaker for c in claims})
     title = (
         f"<b>claimbot daily digest, {day.day} {day:%b %Y}</b>\n"
         f"{len(claims)} new claim{'s' * (len(claims) != 1)} from {speakers} speaker{'s' * (speakers != 1)}"
     )
-    sections = sorted(by_topic.items(), key=lambda kv: -len(kv[1]))
-    return render_claims(sections, title=title, limit=limit)
+    if full:
+        return render_claims([(s.label, s.claims) for s in found], title=title, limit=limit)
+    return render_brief(
+        [(s.label, s.claims[:PER_STORY]) for s in found], total=len(claims), title=title, limit=limit,
+        max_messages=max_messages,
+    )  # fmt: skip

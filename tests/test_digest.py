@@ -73,11 +73,42 @@ def test_digest_holds_the_claims_first_seen_since_the_last_cut() -> None:
     assert "3 new claims" in parts[0] and "<b>Floods</b>" in parts[0]
 
 
-def test_a_long_digest_is_split_under_the_telegram_limit() -> None:
+def test_a_long_full_digest_is_split_under_the_telegram_limit() -> None:
     claims = [claim(i, T0, topic=f"topic {i % 7}") for i in range(300)]
-    parts = render_digest(claims, T0.date())
+    parts = render_digest(claims, T0.date(), full=True)
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert sum(p.count("The river rose") for p in parts) == 300
+
+
+def test_a_day_of_300_claims_is_one_message_of_the_top_claims_and_how_many_more() -> None:
+    claims = [claim(i, T0, topic=f"topic {i % 7}") for i in range(300)]
+    parts = render_digest(claims, T0.date())
+    assert len(parts) == 1 and len(parts[0]) <= 4096
+    shown = parts[0].count("The river rose")
+    assert 5 <= shown < 300
+    assert f"…and {300 - shown} more new claims: send /digest full" in parts[0]
+    more = render_digest(claims, T0.date(), max_messages=3)
+    assert len(more) <= 3 and all(len(p) <= 4096 for p in more)
+    assert sum(p.count("The river rose") for p in more) > shown
+
+
+def _story_claim(cid: str, speaker: str, text: str, document: str, outlets: int = 1) -> Claim:
+    sources = tuple(Source(f"{document}-{k}" if k else document, text, f"Outlet {k}") for k in range(outlets))
+    return Claim(cid, speaker, text, (), T0.date(), sources=sources, first_seen=T0)
+
+
+def test_claims_are_grouped_by_story_and_the_most_carried_come_first() -> None:
+    claims = [
+        _story_claim("a", "Ana Lind", "Floods in Nordvik and Harrow closed 40 roads.", "d1"),
+        _story_claim("b", "Tom Hale", "The Nordvik and Harrow councils will meet.", "d2", outlets=3),
+        _story_claim("c", "Ivo Berg", "Wheat prices in Calder rose again.", "d3"),
+    ]
+    from bot.digest import stories
+
+    found = stories(claims)
+    assert [sorted(c.id for c in s.claims) for s in found] == [["a", "b"], ["c"]]
+    assert found[0].claims[0].id == "b"  # carried by three outlets
+    assert "Nordvik" in found[0].label and "Harrow" in found[0].label
 
 
 def test_a_run_is_prepared_once_and_moves_the_watermark(tmp_path: Path) -> None:

@@ -321,6 +321,57 @@ def render_claims(
     return _pack(blocks, limit)
 
 
+BRIEF_CHARS = 140  # a claim's gist in the short digest
+_CLOSING_RESERVE = 160  # room kept for the closing line of a short digest
+
+
+def _brief_line(claim: Claim) -> str:
+    """One claim in one or two lines: speaker, figure, gist, the outlet that carried it."""
+    gist = shorten(claim.statement, BRIEF_CHARS)
+    figures = _figures_html(claim, gist)
+    outlet = _outlets(claim.sources)[:1]
+    link = f" ({_link(*outlet[0])})" if outlet else ""
+    lead = f"{figures}: " if figures else ""
+    return f"• <b>{_esc(claim.speaker)}</b> — {lead}{_esc(gist)}{link}"
+
+
+def render_brief(
+    sections: Sequence[tuple[str, Sequence[Claim]]],
+    *,
+    total: int,
+    title: str,
+    limit: int = TELEGRAM_LIMIT,
+    max_messages: int = 1,
+) -> list[str]:
+    """A short digest: story headings with their top claims, a line each, in at most `max_messages`
+    messages under the limit, closing with how many claims were left out and how to see them."""
+    messages: list[str] = []
+    current = title
+    shown = 0
+    for heading, claims in sections:
+        lines = [f"<b>{_esc(heading)}</b>"]
+        for claim in claims:
+            line = _brief_line(claim)
+            if len(current) + len("\n\n") + len("\n".join([*lines, line])) + _CLOSING_RESERVE > limit:
+                break
+            lines.append(line)
+        if len(lines) == 1:  # not one claim of this story fits: the next message, if there may be one
+            if len(messages) + 1 >= max_messages or not current:
+                break
+            messages.append(current)
+            current = ""
+            lines = [f"<b>{_esc(heading)}</b>", *(_brief_line(c) for c in claims[:1])]
+            if len("\n".join(lines)) + _CLOSING_RESERVE > limit:
+                break
+        shown += len(lines) - 1
+        current = "\n\n".join(filter(None, (current, "\n".join(lines))))
+    left = total - shown
+    if left > 0:
+        current += f"\n\n…and {left} more new claim{'s' * (left != 1)}: send /digest full to see them all."
+    messages.append(current)
+    return [clip_html(m, limit) for m in messages]
+
+
 # --- the reply ------------------------------------------------------------------------------------------
 
 
