@@ -241,6 +241,12 @@ def test_a_role_ending_one_sentence_belongs_to_the_name_opening_the_next(
             "Kavi Rao",
             "minister of state for power",
         ),
+        # "X for the Y said": X speaks for Y
+        (
+            "Mira Sand for the Office of the Harbour Commissioner (OHC) said 40 ships were waiting.",
+            "Mira Sand",
+            "for the office of the harbour commissioner (ohc)",
+        ),
         # a spokesman named with no body speaks for the body his sentence names
         (
             "Skyline Air canceled 300 flights, according to spokesman Dan Roe.",

@@ -285,6 +285,11 @@ def name_of(head: Token) -> Name | None:
         appos = [c for c in head.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
         if appos:  # "Piotr Lindqvist, chief economist at Nordbank, said"
             role = _role(sorted(appos[0].subtree, key=lambda t: t.i)) or role
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "for"):
+            body = next((o for o in prep.children if o.dep_ == "pobj"), None)
+            if body is not None and (body.ent_type_ == "ORG" or body.lower_ in ORG_WORDS):
+                # "Melissa Fleming for the UN refugee agency said": she speaks for it
+                role = role or _clean(span_text(sorted(prep.subtree, key=lambda t: t.i))).lower()
         name = _clean(span_text(run))
         return Name(name, PERSON, titles_all or tuple(stripped), head.lower_, role=role)
     if head.pos_ != "NOUN":
