@@ -212,6 +212,8 @@ RELATED: dict[str, Sequence[str]] = {
         "ministry of defence",
         "ministry of defense",
     ),
+    "@aircraft": "plane planes aircraft airplane airplanes airliner airliners jet jets".split(),
+    "@fuel": "gasoline gas petrol diesel fuel fuels".split(),
     # roles news names in several ways: a question's word reaches a speaker's stored role
     "@prosecutor": (
         "prosecutor",

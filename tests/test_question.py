@@ -370,3 +370,18 @@ def test_never_raises_on_random_text() -> None:
         assert question.kind in ("about", "bare", "figure", "latest", "did")
         assert question.speaker is None or (question.speaker and question.speaker == question.speaker.strip())
         assert question.topic is None or (question.topic and question.topic == question.topic.strip())
+
+
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        ("the plane crash", "the aircraft came down"),
+        ("gasoline prices", "petrol will cost more"),
+        ("what did the ceo say", "the chief executive"),
+        ("the prosecutor", "an assistant district attorney"),
+    ],
+)
+def test_words_news_uses_for_one_thing_meet(asked: str, written: str) -> None:
+    from bot.vocabulary import terms
+
+    assert terms(asked) & terms(written)

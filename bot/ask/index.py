@@ -25,7 +25,7 @@ from bot.vocabulary import PLACE_TERMS, literal_terms, snowball, spans, terms
 
 #: Marks search terms made by the current vocabulary; stored terms without it are worked out again at load,
 #: so a store ingested before a vocabulary change still answers (``claimbot reextract`` makes it permanent).
-TERMS_VERSION = "~v3"
+TERMS_VERSION = "~v4"
 _SAMPLE = 12  # claims read to tell how a term is written
 _CACHE = 4096  # terms remembered per cache
 T = TypeVar("T")
