@@ -82,7 +82,7 @@ TITLE_WORDS = frozenset(
     chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
     treasurer commissioner superintendent inspector coach manager minister-president state army
     military navy air force officials official lawmaker legislator mp congressman congresswoman
-    councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri
+    councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri sir dame
     """.split()
 )
 

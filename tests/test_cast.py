@@ -100,6 +100,9 @@ SPEAKERS = [
     ),
     ("Minister of Health Ana Silva said 40 clinics were inspected.", ["Ana Silva"]),
     ("Minister for Agriculture K. Varma said 300 farms were hit.", ["K. Varma"]),
+    ("Sir Tomas Varga said 300 farms were hit.", ["Tomas Varga"]),
+    # a role at a named body is a source of its own, "the authority's head"
+    ("The head of the port authority said 12 ships were late.", ["head of the port authority"]),
     # a long title before a name the tagger runs into the body's name: the person the title names
     (
         "The Chairman of the Elections Commission Tomas Varga says that 75% of results will be out tonight.",

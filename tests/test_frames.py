@@ -33,6 +33,7 @@ FRAMES = {
         ("Minister Ola Dahl responded that 12 parks would close.", ("Ola Dahl", "12 parks")),
         ("Minister Ola Dahl was responding to comments made by 12 mayors.", None),
         ("Minister Ola Dahl made clear that 12 parks would close.", ("Ola Dahl", "12 parks would close")),
+        ("It will take 3 years to clear the backlog, Mayor Ivo Lind has hinted.", ("Ivo Lind", "3 years")),
         ("Minister Ola Dahl made it clear on Monday that 12 parks would close.", ("Ola Dahl", "12 parks")),
         ("The Harbour Court made clear Monday that 12 ships must be moved.", ("Harbour Court", "12 ships")),
         ("The storm made roads unsafe, so 30 towns were cut off.", None),

@@ -617,10 +617,11 @@ def _is_speech(tok: Token) -> bool:
         reported = tok.dep_ in ("ccomp", "xcomp", "advcl", "relcl", "pcomp")  # inside someone's words
         numbers = any(t.like_num and t.ent_type_ != "DATE" for t in tok.subtree if t.i > tok.i)
         return numbers and not results and not reported
-    if lemma == "hint":  # "has hinted that ...", not "hinted at exemptions"
+    if lemma == "hint":  # "has hinted that ...", "..., X has hinted", not "hinted at exemptions"
         alluded = any(c.dep_ == "prep" and c.lower_ == "at" for c in tok.children)
         return not alluded and any(
-            c.dep_ == "ccomp" and any(m.lower_ == "that" for m in c.children) for c in tok.children
+            c.dep_ == "ccomp" and (c.i < tok.i or any(m.lower_ == "that" for m in c.children))
+            for c in tok.children
         )
     if lemma == "respond":  # "responded that ...", not "was responding to comments"
         return any(c.dep_ == "ccomp" for c in tok.children)

@@ -315,6 +315,11 @@ def name_of(head: Token) -> Name | None:
     kind = ORGANISATION if org else ANONYMOUS
     text = _org_text(tokens) if org else _clean(span_text(tokens[1:] if tokens[0].dep_ == "det" else tokens))
     person_title = lower in TITLE_WORDS and lower not in ORG_WORDS
+    of_body = _of_body(head) if person_title and not org else None
+    if of_body is not None:
+        # "the head of the port authority": a role at a named body, like "the authority's head"; the
+        # article may name the holder later
+        return Name(_clean(span_text([head, *of_body])).lower(), ANONYMOUS, head=lower)
     if words and words[0] in DEFINITE and not any(t.dep_ == "case" for t in tokens):
         # "the company", "the Austin-based company", "the Fed chief": someone named earlier; a role alone
         # never stands as a speaker
@@ -323,6 +328,16 @@ def name_of(head: Token) -> Name | None:
     if person_title and not org and len(tokens) == 1 and lower not in ANONYMOUS_HEADS:
         return None  # "Minister said": a bare role word names no one
     return Name(text, kind, head=lower)
+
+
+def _of_body(head: Token) -> list[Token] | None:
+    """The words of 'of/at the X' after a role when X is a body: "head of the port authority"."""
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("of", "at") and prep.i == head.i + 1:
+            body = next((o for o in prep.children if o.dep_ == "pobj"), None)
+            if body is not None and (body.lower_ in ORG_WORDS or body.ent_type_ == "ORG"):
+                return sorted(prep.subtree, key=lambda t: t.i)
+    return None
 
 
 def _is_quantity(head: Token) -> bool:
