@@ -299,8 +299,9 @@ def bench_fanout(
     finally:
         fake.stop()
 
-    runs = store.table_rows("digest_runs")
-    messages: tuple[str, ...] = tuple(runs[0]["messages"]) if runs else ()
+    days = store.digest_days()
+    run = store.digest_run(days[0]) if days else None
+    messages: tuple[str, ...] = run.messages if run else ()
     got: dict[str, Counter[str]] = {}
     for row in sent:
         if row.get("method") == "sendMessage":

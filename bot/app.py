@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -18,8 +19,9 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.service import ClaimService
-from data.store import ClaimStore
+from bot.core import Core
+from bot.logs import protect_logs
+from data.port import Store
 from handlers import admin, ask, latest, start, subscribe, who
 from handlers.common import AnswerCache
 from handlers.errors import on_error
@@ -48,27 +50,7 @@ COMMANDS: list[tuple[str, str, bool, Callback]] = [
 ]
 
 
-class TokenFilter(logging.Filter):
-    """Keeps the bot token out of every log line, whatever library wrote it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token and self.token in record.getMessage():
-            record.msg = record.getMessage().replace(self.token, "<token>")
-            record.args = ()
-        return True
-
-
-def protect_logs(token: str) -> None:
-    """HTTP clients log request URLs, which hold the token: quieten them and redact what is left."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    redact = TokenFilter(token)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+log = logging.getLogger(__name__)
 
 
 async def _post_init(application: Application) -> None:
@@ -81,7 +63,7 @@ async def _post_init(application: Application) -> None:
     )
 
 
-def build_application(settings: Settings, store: ClaimStore) -> Application:
+def build_application(settings: Settings, store: Store) -> Application:
     """The bot, pointed at settings.api_url (Telegram, a self-hosted Bot API server, or a test fake)."""
     token = settings.require_token()
     application = (
@@ -93,9 +75,11 @@ def build_application(settings: Settings, store: ClaimStore) -> Application:
         .post_init(_post_init)
         .build()
     )
+    core = Core(store, settings)
     application.bot_data.update(
         settings=settings,
-        service=ClaimService(store),
+        core=core,
+        service=core.answers,
         answers=AnswerCache(),
         commands=[(name, description, admin_only) for name, description, admin_only, _ in COMMANDS],
     )
@@ -112,17 +96,27 @@ def build_application(settings: Settings, store: ClaimStore) -> Application:
     return application
 
 
-def run(settings: Settings, store: ClaimStore) -> None:
+def run(settings: Settings, store: Store) -> None:
     """Serve until stopped: long polling, or a webhook when CLAIMBOT_WEBHOOK_URL is set."""
+    # without a secret anyone who finds the port can post updates "from" an admin: make one for this run
+    secret = (settings.webhook_secret or secrets.token_urlsafe(32)) if settings.webhook_url else None
+    protect_logs(settings.require_token(), secret)  # before anything is built that could log the token
     application = build_application(settings, store)
-    protect_logs(settings.require_token())
     if settings.webhook_url:
+        log.info(
+            "webhook mode: listening on %s port %d for %s/telegram; updates without the secret token (%s) "
+            "get 403",
+            settings.webhook_listen,
+            settings.webhook_port,
+            settings.webhook_url.rstrip("/"),
+            "CLAIMBOT_WEBHOOK_SECRET" if settings.webhook_secret else "generated for this run",
+        )
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
             url_path="telegram",
             webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            secret_token=settings.webhook_secret,
+            secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
         )
     else:

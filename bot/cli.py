@@ -11,14 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from bot.ask.answer import Answer
-from bot.ask.index import ClaimIndex
-from bot.ask.match import answer_question
 from bot.ask.render import html_to_text, render_answer
 from bot.config import SettingsError, load_settings
+from bot.core import Core
 from bot.ingest import ReadError, read_path
 from bot.models import Article, Claim
-from bot.service import headlines
-from data.store import ClaimStore, StoreError, claim_to_json
+from data.backends import open_store
+from data.codec import claim_to_json
+from data.port import Store, StoreError
 
 
 class CliError(Exception):
@@ -36,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimbot", description="Who said what, with which figures, and who reported it."
     )
-    parser.add_argument("--db", type=Path, help="the TinyDB file (default: $CLAIMBOT_DB or ./claimbot.json)")
+    parser.add_argument(
+        "--db",
+        help="the TinyDB file, or a postgresql:// URL (default: $CLAIMBOT_DB or ./claimbot.json)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="read articles (.txt, .jsonl, .html, folders) and store their claims")
@@ -78,26 +81,31 @@ def _parser() -> argparse.ArgumentParser:
     feeds.add_parser("list", help="the feeds, with their state")
 
     sub.add_parser("poll", help="poll every feed once now and ingest new articles")
+
+    p = sub.add_parser("migrate", help="copy the whole store into another, e.g. a PostgreSQL database")
+    p.add_argument("--to", required=True, metavar="URL_OR_FILE", help="postgresql://user@host/db, or a file")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    store: Store | None = None
     try:
         settings = load_settings()
-        store = ClaimStore(args.db or settings.db)
-        return int(COMMANDS[args.command](store, args) or 0)
+        store = open_store(args.db or settings.db)
+        return int(COMMANDS[args.command](Core(store, settings), args) or 0)
     except (CliError, ReadError, StoreError, SettingsError) as exc:
         print(f"claimbot: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        if store is not None:
+            store.close()
 
 
-def _ingest(store: ClaimStore, args: argparse.Namespace) -> int:
-    from bot.pipeline import ingest  # spaCy loads only for commands that parse text
-
+def _ingest(core: Core, args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise CliError(f"{path}: no such file or directory")
@@ -105,14 +113,19 @@ def _ingest(store: ClaimStore, args: argparse.Namespace) -> int:
     if (args.outlet or args.url or args.published) and not single:
         raise CliError("--outlet, --url and --published apply to a single article file")
     articles: list[Article] = []
-    problems = 0
+    problems = failed = 0
     for path in args.paths:
         found, trouble = read_path(path, outlet=args.outlet, url=args.url, published=args.published)
         articles.extend(found)
         for problem in trouble:
-            print(f"claimbot: warning: {problem}", file=sys.stderr)
+            print(f"claimbot: {'error' if problem.failed else 'warning'}: {problem}", file=sys.stderr)
         problems += len(trouble)
-    report = ingest(store, articles)
+        failed += sum(problem.failed for problem in trouble)
+    report = core.ingest(articles)
+    for failure in report.failed:
+        print(f"claimbot: error: {failure}", file=sys.stderr)
+    problems += len(report.failed)
+    failed += len(report.failed)
     print(
         f"{report.articles} articles read ({report.unchanged} already stored), "
         f"{report.claims_added} new claims, {report.claims_merged} claims gained a source"
@@ -123,13 +136,11 @@ def _ingest(store: ClaimStore, args: argparse.Namespace) -> int:
             f"{report.texts_stored} articles stored before claimbot kept article texts now have their text "
             "stored; `claimbot reextract` can re-read them"
         )
-    return 0
+    return 1 if failed else 0  # an input refused or an article that failed: a script must be able to tell
 
 
-def _reextract(store: ClaimStore, args: argparse.Namespace) -> int:
-    from bot.pipeline import reextract  # spaCy loads only for commands that parse text
-
-    r = reextract(store, dry_run=args.dry_run)
+def _reextract(core: Core, args: argparse.Namespace) -> int:
+    r = core.reextract(dry_run=args.dry_run)
     print(
         f"{r.articles} articles re-read with the current extractor; claims: {r.claims_before} before, "
         f"{r.claims_after} after ({r.kept} kept, {r.changed} of them changed; {r.new} new; "
@@ -165,11 +176,8 @@ def _figures_text(claim: Claim) -> str:
     return ", ".join(figure_text(f) for f in claim.figures)
 
 
-def _claims(store: ClaimStore, args: argparse.Namespace) -> int:
-    claims = store.claims()
-    if args.speaker:
-        claims = [c for c in claims if args.speaker.lower() in c.speaker.lower()]
-    claims.sort(key=lambda c: (c.speaker.lower(), c.said_on or date.min))
+def _claims(core: Core, args: argparse.Namespace) -> int:
+    claims = core.claims(args.speaker)
     out = sys.stdout
     if args.json:
         for claim in claims:
@@ -189,28 +197,18 @@ def _claims(store: ClaimStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _stats(store: ClaimStore, args: argparse.Namespace) -> int:
-    counts = store.count()
-    claims = store.claims()
-    sources = sum(len(c.sources) for c in claims)
-    print(f"store: {store.path}")
-    print(f"claims: {len(claims)} ({sources} sources, {sum(bool(c.figures) for c in claims)} with figures)")
-    print(f"speakers: {counts.get('speakers', 0)}")
-    articles = counts.get("documents", 0)
-    seen = store.seen_documents()
-    texts = sum(seen.get(doc) == digest for doc, digest in store.article_hashes().items())
-    print(f"articles: {articles} ({texts} with stored text, in {store.articles_path})")
-    if texts < articles:
+def _stats(core: Core, args: argparse.Namespace) -> int:
+    s = core.stats()
+    print(f"store: {s.location}")
+    print(f"claims: {s.claims} ({s.sources} sources, {s.with_figures} with figures)")
+    print(f"speakers: {s.speakers}")
+    print(f"articles: {s.articles} ({s.texts} with stored text)")
+    if s.texts < s.articles:
         print(
-            f"    {articles - texts} were ingested before claimbot kept article texts: ingest their source "
-            "files again to store them, so that `claimbot reextract` can re-read them"
+            f"    {s.articles - s.texts} were ingested before claimbot kept article texts: ingest their "
+            "source files again to store them, so that `claimbot reextract` can re-read them"
         )
     return 0
-
-
-def _index(store: ClaimStore) -> ClaimIndex:
-    # one read; claims are built only when answered, headlines read only when a question needs them
-    return ClaimIndex.build(*store.snapshot(), headlines(store))
 
 
 def _answer_json(answer: Answer) -> str:
@@ -226,11 +224,10 @@ def _answer_json(answer: Answer) -> str:
     )
 
 
-def _ask(store: ClaimStore, args: argparse.Namespace) -> int:
-    index = _index(store)
+def _ask(core: Core, args: argparse.Namespace) -> int:
     questions = sys.stdin if args.question == "-" else [args.question]
     for line in questions:
-        answer = answer_question(line.strip(), index)
+        answer = core.ask(line.strip())
         if args.json:
             print(_answer_json(answer), flush=True)
         else:
@@ -238,10 +235,12 @@ def _ask(store: ClaimStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _chat(store: ClaimStore, args: argparse.Namespace) -> int:
-    index = _index(store)
+def _chat(core: Core, args: argparse.Namespace) -> int:
+    # one read; claims are built only when answered, headlines read only when a question needs them
+    index = core.answers.index
     print(
-        f"claimbot: {len(index.claims)} claims loaded from {store.path}. Ask a question; an empty line quits."
+        f"claimbot: {len(index.claims)} claims loaded from {core.store.location}. "
+        "Ask a question; an empty line quits."
     )
     while True:
         try:
@@ -251,47 +250,37 @@ def _chat(store: ClaimStore, args: argparse.Namespace) -> int:
             return 0
         if not line:
             return 0
-        print(html_to_text("\n\n".join(render_answer(answer_question(line, index)))) + "\n")
+        print(html_to_text("\n\n".join(render_answer(core.ask(line)))) + "\n")
 
 
-def _run(store: ClaimStore, args: argparse.Namespace) -> int:
+def _run(core: Core, args: argparse.Namespace) -> int:
+    from bot.logs import setup_logging, token_rejected
+
+    settings = load_settings()
+    setup_logging(settings)  # the token is redacted before anything can log it
     from bot.app import run  # Telegram is imported only to run the bot
 
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    run(load_settings(), store)
+    with token_rejected():
+        run(settings, core.store)
     return 0
 
 
-def _digest(store: ClaimStore, args: argparse.Namespace) -> int:
+def _digest(core: Core, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
-    from zoneinfo import ZoneInfo
 
-    from bot.digest import new_claims, render_digest
-    from bot.service import ClaimService
-
-    settings = load_settings()
+    settings = core.settings
     now = datetime.now(UTC)
-    day = now.astimezone(ZoneInfo(settings.timezone)).date()
     if args.preview:
-        service = ClaimService(store)
-        parts = render_digest(new_claims(service.index.claims, service.digest_watermark(), now), day)
+        parts = core.digest_preview(now)
         print(html_to_text("\n\n".join(parts)) if parts else "Nothing new since the last digest.")
         return 0
     import asyncio
 
-    from scheduler.digest import Limits, send_digest, telegram_sender
+    from scheduler.digest import telegram_sender
 
     async def send() -> str:
         async with telegram_sender(settings) as sender:
-            report = await send_digest(
-                store,
-                sender,
-                now=now,
-                day=day,
-                channel=settings.digest_chat,
-                when_empty=settings.digest_when_empty,
-                limits=Limits(per_second=settings.send_rate),
-            )
+            report = await core.send_digest(sender, now=now)
         if report.busy:
             return "Another claimbot is sending the digest right now; nothing sent."
         return (
@@ -299,21 +288,25 @@ def _digest(store: ClaimStore, args: argparse.Namespace) -> int:
             f"{len(report.blocked)} blocked the bot, {len(report.failed)} failed."
         )
 
-    print(asyncio.run(send()))
+    from bot.logs import setup_logging, token_rejected
+
+    setup_logging(settings, level=logging.WARNING)
+    with token_rejected():
+        print(asyncio.run(send()))
     return 0
 
 
-def _feeds(store: ClaimStore, args: argparse.Namespace) -> int:
-    from scheduler.feeds import FeedError, add_feed, list_feeds, remove_feed
+def _feeds(core: Core, args: argparse.Namespace) -> int:
+    from scheduler.feeds import FeedError
 
     try:
         if args.feeds_command == "add":
-            feed = add_feed(store, args.url)
+            feed = core.add_feed(args.url)
             print(f"Polling {feed.url}")
         elif args.feeds_command == "remove":
-            print(f"Removed {args.url}" if remove_feed(store, args.url) else f"No feed {args.url}")
+            print(f"Removed {args.url}" if core.remove_feed(args.url) else f"No feed {args.url}")
         else:
-            feeds = list_feeds(store)
+            feeds = core.feeds()
             for feed in feeds:
                 state = f"failing ({feed.failures}x: {feed.last_error})" if feed.failures else "ok"
                 print(f"{feed.url}  {feed.title or ''}  [{state}]")
@@ -324,12 +317,11 @@ def _feeds(store: ClaimStore, args: argparse.Namespace) -> int:
     return 0
 
 
-def _poll(store: ClaimStore, args: argparse.Namespace) -> int:
-    from scheduler.feeds import poll_once
+def _poll(core: Core, args: argparse.Namespace) -> int:
     from scheduler.fetch import Fetcher
 
     with Fetcher() as fetcher:
-        report = poll_once(store, fetcher, only_due=False)
+        report = core.poll(fetcher, only_due=False)
     print(
         f"{report.feeds_polled} feeds polled, {report.feeds_failed} failed, {report.items_new} new articles, "
         f"{report.claims_added} new claims"
@@ -339,7 +331,24 @@ def _poll(store: ClaimStore, args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(core: Core, args: argparse.Namespace) -> int:
+    from data.backends import copy_store
+
+    target = open_store(args.to)
+    try:
+        copied = copy_store(core.store, target)
+    finally:
+        target.close()
+    print(
+        f"Copied {core.store.location} to {target.location}: "
+        + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in copied.items())
+    )
+    print("Point --db or CLAIMBOT_DB at the new store to use it; the old store is unchanged.")
+    return 0
+
+
 COMMANDS = {
+    "migrate": _migrate,
     "digest": _digest,
     "feeds": _feeds,
     "poll": _poll,

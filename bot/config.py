@@ -23,7 +23,7 @@ class SettingsError(ValueError):
 class Settings:
     """Everything claimbot reads from its environment."""
 
-    db: Path = DEFAULT_DB
+    db: Path | str = DEFAULT_DB  # a TinyDB file, or a postgresql:// URL
     token: str | None = None
     api_url: str = DEFAULT_API_URL
     admins: frozenset[int] = field(default_factory=frozenset)
@@ -37,6 +37,8 @@ class Settings:
     webhook_secret: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    allow_private_urls: bool = False  # fetch loopback/private/link-local hosts too (local setups, tests)
+    max_article_chars: int = 5_000_000  # an article input larger than this is refused before parsing
 
     def require_token(self) -> str:
         """The bot token, or a clear error that also says how to try claimbot without Telegram."""
@@ -71,7 +73,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings; pass a mapping in tests instead of touching the real environment."""
     env = os.environ if environ is None else environ
     return Settings(
-        db=Path(env.get("CLAIMBOT_DB") or DEFAULT_DB),
+        db=_db(env.get("CLAIMBOT_DB") or ""),
         token=env.get("TELEGRAM_BOT_TOKEN") or None,
         api_url=(env.get("TELEGRAM_API_URL") or DEFAULT_API_URL).rstrip("/"),
         admins=_admins(env.get("CLAIMBOT_ADMINS", "")),
@@ -85,7 +87,23 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("CLAIMBOT_WEBHOOK_SECRET") or None,
         webhook_listen=env.get("CLAIMBOT_WEBHOOK_LISTEN") or "0.0.0.0",
         webhook_port=_int("CLAIMBOT_WEBHOOK_PORT", env.get("CLAIMBOT_WEBHOOK_PORT"), 8443, 1),
+        allow_private_urls=allow_private_urls(env),
+        max_article_chars=max_article_chars(env),
     )
+
+
+def allow_private_urls(environ: Mapping[str, str] | None = None) -> bool:
+    """CLAIMBOT_ALLOW_PRIVATE_URLS=1: the network policy may reach private addresses. Read on its own so
+    that every fetch can ask, wherever it was started, without the rest of the settings having to be valid."""
+    env = os.environ if environ is None else environ
+    return (env.get("CLAIMBOT_ALLOW_PRIVATE_URLS") or "").strip().lower() in ("1", "true", "yes")
+
+
+def max_article_chars(environ: Mapping[str, str] | None = None) -> int:
+    """CLAIMBOT_MAX_ARTICLE_CHARS: the largest article input read, checked before any parsing, so one huge
+    file cannot eat the machine's memory and minutes."""
+    env = os.environ if environ is None else environ
+    return _int("CLAIMBOT_MAX_ARTICLE_CHARS", env.get("CLAIMBOT_MAX_ARTICLE_CHARS"), 5_000_000, 1000)
 
 
 def _int(name: str, raw: str | None, default: int, minimum: int) -> int:
@@ -108,3 +126,10 @@ def _zone(raw: str) -> str:
             f"CLAIMBOT_TZ must be a time zone name such as Europe/Kyiv or UTC, got {raw!r}"
         ) from exc
     return raw
+
+
+def _db(raw: str) -> Path | str:
+    """A postgresql:// URL stays a string (a Path would fold its '//'); anything else is a file path."""
+    if raw.startswith(("postgresql://", "postgres://")):
+        return raw
+    return Path(raw or DEFAULT_DB)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import chain
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -18,10 +20,13 @@ from spacy.tokens import Doc
 from bot.ask.index import search_terms
 from bot.digest import WATERMARK
 from bot.extract.claims import extract_claims
+from bot.extract.dates import infer_published
 from bot.extract.nlp import load_nlp, prepared
-from bot.merge import merge_claims
+from bot.ingest.readers import text_spans
+from bot.merge import merge_claims, merge_speakers
 from bot.models import Article, Claim, Speaker
-from data.store import Batch, ClaimStore, StoredArticle
+from data.port import Store, StoreBatch
+from data.records import StoredArticle
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,8 @@ class IngestReport:
     claims_merged: int
     # already-ingested articles whose text an older claimbot did not keep, stored now for `reextract`
     texts_stored: int = 0
+    # articles the parser or the extractor failed on (stored without claims), each with its reason
+    failed: tuple[str, ...] = ()
 
 
 def content_hash(article: Article) -> str:
@@ -43,22 +50,89 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(" ".join(article.text.split()).encode()).hexdigest()[:32]
 
 
+#: longer texts are parsed in parts cut at paragraph breaks: spaCy refuses a text over nlp.max_length
+#: (1,000,000 characters) and needs memory in proportion to the length of what it parses at once
+PART_CHARS = 100_000
+
+
 def extract_all(
-    articles: Sequence[Article], nlp: Language | None = None
+    articles: Sequence[Article], nlp: Language | None = None, failures: list[str] | None = None
 ) -> list[tuple[Article, list[Claim], list[Speaker]]]:
-    """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims. An article the
-    extractor fails on is reported by id and yields no claims; the others are not lost with it."""
+    """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims. A long article is
+    parsed in parts (text_spans). An article the parser or the extractor fails on is reported by id (in
+    `failures`, when given, and the log) and yields no claims; the others are not lost with it."""
     nlp = nlp or load_nlp()
-    docs = nlp.pipe((prepared(a.text) for a in articles), batch_size=32)
-    return [(a, *_extract_one(a, doc)) for a, doc in zip(articles, docs, strict=True)]
+    found: list[tuple[list[Claim], list[Speaker]]] = [([], []) for _ in articles]
+    for i, part, doc in _parse_all(nlp, _parts(articles, nlp, failures), failures):
+        claims, speakers = _extract_one(part, doc, failures)
+        found[i][0].extend(claims)
+        found[i][1].extend(speakers)
+    return [(a, claims, speakers) for a, (claims, speakers) in zip(articles, found, strict=True)]
 
 
-def _extract_one(article: Article, doc: Doc) -> tuple[list[Claim], list[Speaker]]:
+Part = tuple[int, Article, str]  # which article, the part as an article, the text the parser reads
+
+
+def _parts(articles: Sequence[Article], nlp: Language, failures: list[str] | None) -> Iterator[Part]:
+    """Each article, or each part of a long one (cut at paragraph breaks), ready for the parser."""
+    for i, article in enumerate(articles):
+        try:
+            text = prepared(article.text)  # keeps every offset, so the spans fit both texts
+            spans = text_spans(article.text, min(PART_CHARS, nlp.max_length))
+        except Exception as exc:  # raised inside spaCy's stream, it would end the stream for all
+            _failed(article, f"preparing failed ({type(exc).__name__}: {exc})", failures)
+            continue
+        if len(spans) == 1:
+            yield i, article, text
+            continue
+        log.info("article %s has %d characters: parsed in %d parts", article.id, len(text), len(spans))
+        published = article.published or infer_published(article.text)  # the whole text may say when
+        for start, end in spans:
+            yield i, replace(article, text=article.text[start:end], published=published), text[start:end]
+
+
+def _parse_all(
+    nlp: Language, parts: Iterator[Part], failures: list[str] | None
+) -> Iterator[tuple[int, Article, Doc]]:
+    """(article index, part, doc) for every part, streamed (no more docs in memory than spaCy's batch).
+    When one text breaks the stream, what is left is parsed one text at a time, so only the text that
+    fails is lost."""
+    taken: deque[Part] = deque()  # handed to spaCy, not parsed yet
+
+    def texts() -> Iterator[str]:
+        for part in parts:
+            taken.append(part)
+            yield part[2]
+
+    try:
+        for doc in nlp.pipe(texts(), batch_size=32):
+            i, article, _ = taken.popleft()
+            yield i, article, doc
+    except Exception:
+        log.info("parsing in a stream failed; parsing the remaining articles one at a time")
+    for i, article, text in chain(list(taken), parts):
+        try:
+            doc = nlp(text)
+        except Exception as exc:
+            _failed(article, f"parsing failed ({type(exc).__name__}: {exc})", failures)
+            continue
+        yield i, article, doc
+
+
+def _extract_one(
+    article: Article, doc: Doc, failures: list[str] | None = None
+) -> tuple[list[Claim], list[Speaker]]:
     try:
         return extract_claims(article, doc)
-    except Exception:  # a rule tripping on one odd sentence must not sink the batch
-        log.exception("extraction failed on article %s; it is stored without claims", article.id)
+    except Exception as exc:  # a rule tripping on one odd sentence must not sink the batch
+        _failed(article, f"extraction failed ({type(exc).__name__}: {exc})", failures)
         return [], []
+
+
+def _failed(article: Article, reason: str, failures: list[str] | None) -> None:
+    log.error("article %s: %s; it is stored without claims", article.id, reason, exc_info=True)
+    if failures is not None:
+        failures.append(f"article {article.id}: {reason}; stored without claims")
 
 
 def _new_articles(articles: Iterable[Article], seen: dict[str, str]) -> tuple[list[Article], int]:
@@ -76,7 +150,7 @@ def _new_articles(articles: Iterable[Article], seen: dict[str, str]) -> tuple[li
 
 
 def ingest(
-    store: ClaimStore,
+    store: Store,
     articles: Iterable[Article],
     *,
     nlp: Language | None = None,
@@ -92,7 +166,8 @@ def ingest(
     fresh, unchanged = _new_articles(articles, seen)
     if not fresh and not _texts_missing(articles, seen, store.article_hashes):
         return IngestReport(len(articles), unchanged, 0, 0)
-    extracted = extract_all(fresh, nlp) if fresh else []
+    failures: list[str] = []
+    extracted = extract_all(fresh, nlp, failures) if fresh else []
     now = now or datetime.now(UTC)
     with store.batch() as batch:
         # another process may have ingested some of these while we parsed
@@ -105,11 +180,42 @@ def ingest(
         keep = {a.id for a in again}
         found = [c for a, claims, _ in extracted if a.id in keep for c in claims]
         speakers = [s for a, _, spk in extracted if a.id in keep for s in spk]
-        result = merge_claims(batch.claims(), batch.speakers(), found, speakers, now)
+        registry = batch.speakers()
+        result = merge_claims(_candidates(batch, registry, found, speakers), registry, found, speakers, now)
         batch.put_claims(replace(c, search=search_terms(c)) for c in result.claims)
         batch.replace_speakers(result.speakers)
         batch.mark_documents({a.id: content_hash(a) for a in again})
-    return IngestReport(len(articles), len(articles) - len(again), result.added, result.merged, filled)
+    return IngestReport(
+        len(articles), len(articles) - len(again), result.added, result.merged, filled, tuple(failures)
+    )
+
+
+def _candidates(
+    batch: StoreBatch, registry: list[Speaker], found: list[Claim], speakers: list[Speaker]
+) -> list[Claim]:
+    """The stored claims merging `found` can touch, so that no other claim is built. merge_claims gives
+    the same result on these as on every stored claim:
+
+    - every claim of a speaker whose name the merge changes (those claims are renamed);
+    - the claims of every registry entry a found speaker may go to, said within a day of a found claim or
+      undated (same_statement rejects any other). Folding adds a found speaker's name to the aliases of
+      the entry it goes to, so the entries holding a found name are a superset of those entries;
+    - those whose ids the new claims could collide with.
+    """
+    folded, renamed = merge_speakers(list(registry), speakers)
+    found_names = {c.speaker for c in found} | {s.name for s in speakers}
+    whole = {old for old, new in renamed.items() if old != new}
+    names = (
+        found_names
+        | whole
+        | {
+            entry.name
+            for entry in folded
+            if entry.name in found_names or not found_names.isdisjoint(entry.aliases)
+        }
+    )
+    days = None if any(c.said_on is None for c in found) else {c.said_on for c in found if c.said_on}
+    return batch.merge_candidates(names, {c.id for c in found}, days, whole)
 
 
 def _texts_missing(
@@ -123,7 +229,7 @@ def _texts_missing(
     return [a for a in known.values() if hashes.get(a.id) != seen[a.id]]
 
 
-def _fill_texts(batch: Batch, articles: list[Article]) -> int:
+def _fill_texts(batch: StoreBatch, articles: list[Article]) -> int:
     """Store the texts of articles ingested before texts were kept, dated to when their claims first came:
     claims that `reextract` finds anew in them then count as that old, not as news for the next digest."""
     if not articles:
@@ -164,7 +270,7 @@ Parsed = dict[tuple[str, str], tuple[list[Claim], list[Speaker]]]
 
 
 def reextract(
-    store: ClaimStore,
+    store: Store,
     *,
     nlp: Language | None = None,
     now: datetime | None = None,

@@ -1,14 +1,15 @@
 """The store as the chat bot and the terminal see it: an answer index kept in step with the file.
 
-The edge between the store and the pure core: it reads through ClaimStore and rebuilds the index only
-when the file has changed (another process may ingest at any time), so a question costs no disk read.
+The edge between the store and the pure core: it reads through the store port and rebuilds the index only
+when the store's change stamp moved (another process may ingest at any time), so a question costs no read.
 """
 
 from __future__ import annotations
 
-import os
+import gc
+import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,16 +21,16 @@ from bot.ask.match import answer_question, match_speaker
 from bot.digest import WATERMARK
 from bot.models import Claim, Speaker
 from bot.vocabulary import concept_label
-from data.store import ClaimStore, StoreError
+from data.port import Store, StoreError
 
 
-def headlines(store: ClaimStore) -> Callable[[], dict[str, str]]:
+def headlines(store: Store) -> Callable[[], dict[str, str]]:
     """A reader of the stored articles' headlines by document id, for the index to call the first time a
     question needs one (the article file holds the texts too, so start-up does not wait for it)."""
 
     def read() -> dict[str, str]:
         try:
-            return {s.article.id: s.article.title for s in store.articles() if s.article.title}
+            return store.headlines()
         except (OSError, StoreError):
             return {}  # no headlines: answers lose only the neighbours a headline would let in
 
@@ -46,31 +47,48 @@ class SpeakerCard:
     latest: tuple[Claim, ...]
 
 
+_REBUILDING = object()  # a stamp no store has: readers that see it wait for the rebuild
+_EMPTY = ClaimIndex.build([], [])
+
+
 class ClaimService:
     """Answers questions from the store, reloading its index when the store file changes."""
 
-    def __init__(self, store: ClaimStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self._stamp: tuple[int, int] | None = None
-        self._index = ClaimIndex.build([], [])
-        self._speakers: dict[str, Speaker] = {}
-
-    def _file_stamp(self) -> tuple[int, int] | None:
-        try:
-            stat = os.stat(self.store.path)
-        except FileNotFoundError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+        # (store stamp, index, speakers by name), swapped as one so a reader never mixes two versions
+        self._current: tuple[Hashable, ClaimIndex, dict[str, Speaker]] = (None, ClaimIndex.build([], []), {})
+        # questions are answered in worker threads: one rebuild at a time, the others wait for its result
+        self._refresh = threading.Lock()
 
     @property
     def index(self) -> ClaimIndex:
-        stamp = self._file_stamp()
-        if stamp != self._stamp:
-            claims, speakers = self.store.snapshot() if stamp else ([], [])
-            self._index = ClaimIndex.build(claims, speakers, headlines(self.store) if stamp else None)
-            self._speakers = {s.name: s for s in speakers}
-            self._stamp = stamp
-        return self._index
+        return self._fresh()[1]
+
+    def _fresh(self) -> tuple[Hashable, ClaimIndex, dict[str, Speaker]]:
+        current = self._current
+        if self.store.stamp() == current[0]:
+            return current
+        with self._refresh:
+            stamp = self.store.stamp()
+            if stamp == self._current[0]:
+                return self._current
+            # let the old index go before the new one is built (questions already holding it keep it):
+            # two whole indexes at once would be the bot's peak memory
+            self._current = (_REBUILDING, _EMPTY, {})
+            del current
+            exists = stamp is not None
+            claims, speakers = self.store.snapshot() if exists else ([], [])
+            index = ClaimIndex.build(claims, speakers, headlines(self.store) if exists else None)
+            self._current = (stamp, index, {s.name: s for s in speakers})
+            # The index is hundreds of thousands of long-lived, acyclic objects: without this the
+            # collector's next full pass walks them all (most of a second at 100,000 claims, in whatever
+            # question or write comes next) and frees nothing. Frozen objects are still freed by reference
+            # counting when the index is replaced; young cyclic garbage is collected first (cheap) so that
+            # little of it is frozen with them.
+            gc.collect(1)
+            gc.freeze()
+            return self._current
 
     def ask(self, question: str) -> Answer:
         return answer_question(question, self.index)
@@ -83,14 +101,14 @@ class ClaimService:
 
     def speaker_card(self, name: str) -> SpeakerCard | None:
         """A speaker's aliases, roles, claim count, topics and latest claims; None when no one fits."""
-        index = self.index
+        _, index, registry = self._fresh()
         match = match_speaker(name, index)
         if not match.sure:
             return None
         canonical = match.sure[0]
         ids = index.by_speaker.get(canonical, [])
         claims = sorted((index.claims[i] for i in ids), key=claim_date, reverse=True)
-        speaker = self._speakers.get(canonical) or Speaker(canonical)
+        speaker = registry.get(canonical) or Speaker(canonical)
         topics = Counter(t for i in ids for t in index.search[i].own if t.startswith("@"))
         return SpeakerCard(
             speaker, len(claims), tuple(concept_label(t) for t, _ in topics.most_common(5)), tuple(claims[:3])

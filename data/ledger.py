@@ -14,7 +14,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-SENDING, SENT, BLOCKED, FAILED = "sending", "sent", "blocked", "failed"
+from data.records import Delivery
+
+SENDING, SENT, BLOCKED, FAILED = Delivery.SENDING, Delivery.SENT, Delivery.BLOCKED, Delivery.FAILED
 
 
 class DeliveryLedger:
@@ -27,9 +29,16 @@ class DeliveryLedger:
     def beside(cls, store_path: str | Path) -> DeliveryLedger:
         return cls(Path(f"{store_path}.deliveries.jsonl"))
 
-    def states(self, day: str) -> dict[tuple[str, int], str]:
+    def states(self, day: str) -> dict[tuple[str, int], Delivery]:
         """The last state of each (chat, part) for a day; chats are keyed by str(chat id)."""
-        states: dict[tuple[str, int], str] = {}
+        return {(chat, part): state for (d, chat, part), state in self._read(day).items() if d == day}
+
+    def everything(self) -> dict[tuple[str, str, int], Delivery]:
+        """The last state of every (day, chat, part)."""
+        return self._read(None)
+
+    def _read(self, day: str | None) -> dict[tuple[str, str, int], Delivery]:
+        states: dict[tuple[str, str, int], Delivery] = {}
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
@@ -39,11 +48,15 @@ class DeliveryLedger:
                 row = json.loads(line)
             except json.JSONDecodeError:
                 continue  # a line torn by a crash mid-write says nothing
-            if isinstance(row, dict) and row.get("day") == day:
-                states[(str(row.get("chat")), int(row.get("part", 0)))] = str(row.get("state"))
+            if isinstance(row, dict) and (day is None or row.get("day") == day):
+                try:
+                    state = Delivery(str(row.get("state")))
+                except ValueError:
+                    continue  # a state this claimbot does not know says nothing it can act on
+                states[(str(row.get("day")), str(row.get("chat")), int(row.get("part", 0)))] = state
         return states
 
-    def mark(self, day: str, chat: int | str, part: int, state: str) -> None:
+    def mark(self, day: str, chat: int | str, part: int, state: Delivery) -> None:
         """Append one state line and make it durable before returning."""
         row = {"day": day, "chat": chat, "part": part, "state": state, "at": datetime.now(UTC).isoformat()}
         line = json.dumps(row) + "\n"

@@ -22,12 +22,12 @@ import orjson
 from tinydb import Storage
 
 from bot.memory import gc_paused
+from data.port import StoreError
+
+__all__ = ["AtomicJSONStorage", "Signature", "StoreError", "Tables", "signature"]
 
 Tables = dict[str, dict[str, Any]]
-
-
-class StoreError(Exception):
-    """The store file cannot be read or written; the message names the file and what is wrong."""
+Signature = tuple[int, int, int, int]  # (device, inode, size, mtime in ns) of one version of a file
 
 
 class AtomicJSONStorage(Storage):
@@ -38,13 +38,13 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         # (device, inode, size, mtime) of the file as last read or written by us: a write only skips
         # re-checking the target when it is still that file, so a file gone corrupt is never replaced.
-        self._known: tuple[int, int, int, int] | None = None
+        self._known: Signature | None = None
 
     def read(self) -> Tables | None:
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read()
-                known = _signature(os.fstat(handle.fileno()))
+                known = signature(os.fstat(handle.fileno()))
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -66,7 +66,7 @@ class AtomicJSONStorage(Storage):
                 st: os.stat_result | None = os.stat(self.path)
             except FileNotFoundError:
                 st = None
-            if st is not None and _signature(st) != self._known:
+            if st is not None and signature(st) != self._known:
                 self.read()  # raises StoreError if the file on disk is corrupt
             self._replace(payload, 0o644 if st is None else st.st_mode & 0o777)
         except OSError as exc:
@@ -74,6 +74,15 @@ class AtomicJSONStorage(Storage):
                 f"{self.path} could not be written ({exc.strerror or exc}); "
                 "the previous file was left untouched"
             ) from exc
+
+    @property
+    def known(self) -> Signature | None:
+        """The signature of the file as this storage last read or wrote it (None: missing or never read)."""
+        return self._known
+
+    def assume(self, known: Signature | None) -> None:
+        """Take the file as already read, at this signature (its content is known from an earlier read)."""
+        self._known = known
 
     def remove_stale_temps(self) -> list[Path]:
         """Delete temp files left by writers that were killed mid-write. Call only while holding the lock."""
@@ -123,7 +132,7 @@ class AtomicJSONStorage(Storage):
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-                written = _signature(os.fstat(handle.fileno()))
+                written = signature(os.fstat(handle.fileno()))
             os.replace(temp, self.path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -133,7 +142,8 @@ class AtomicJSONStorage(Storage):
         _fsync_directory(directory)
 
 
-def _signature(st: os.stat_result) -> tuple[int, int, int, int]:
+def signature(st: os.stat_result) -> Signature:
+    """What tells one version of a file from another: a replaced file has a new inode or time."""
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
 
 

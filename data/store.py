@@ -1,25 +1,44 @@
-"""Claims, speakers and seen documents in one TinyDB file; the only place records become dicts and back.
+"""The embedded store: TinyDB files beside each other, the only place TinyDB tables and file paths are seen.
 
-Writers take a file lock and work on an in-memory copy of the whole file, written back once per batch through
-AtomicJSONStorage, so an ingest run costs one file write however many claims it finds, and a second process
-sees either all of a batch or none of it. Readers need no lock: the file is only ever replaced whole.
+- `claims.json`: claims, speakers and seen documents. Written once per batch, whole, through
+  AtomicJSONStorage, so a second process sees either all of a batch or none of it; readers need no lock.
+- `claims.articles.json`: the articles' texts, read only by the batches and readers that ask for them, so
+  answering questions never reads them and writing claims never rewrites them.
+- `claims.state.json`: the small, often-changed state (subscribers, chat settings, feeds, feed items,
+  digest runs, named values), with its own lock, so a /subscribe neither rewrites nor waits for the claims.
+- `claims.json.deliveries.jsonl`: the digest delivery ledger, appended line by line (data/ledger.py).
 
-The articles' texts live apart, in a second TinyDB file beside the store (`claims.json` ->
-`claims.articles.json`), so answering questions never reads them and writing claims never rewrites them.
-It is loaded only by the batches and readers that ask for articles, under the same lock, and a batch that
-changed both writes the articles first: a crash in between leaves a stored text whose claims are missing,
-which the next ingest of that article completes, never claims whose text is missing.
+A batch that changed several files writes the texts first, then the claims, then the state: a crash in
+between leaves a stored text whose claims are missing (the next ingest of that article completes it) or
+claims whose feed item is not marked seen (the item is fetched again and adds nothing), never claims whose
+text is lost or a seen item whose claims are.
+
+A store object keeps the claims file's tables it last read or wrote, and uses them while the file is still
+that version (same inode, size and time): an ingest reads the file at most once, and not at all when this
+process wrote it last. Batches change copies of the table dicts and put new record dicts, never change one
+in place, so the answer index may share the records.
+
+Stores of schema 2 and older kept the state tables in the claims file. The first batch (of either kind)
+that finds no state file copies them into one before it changes anything; the claims file drops them when
+it is next written. Until then readers take them from the claims file.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import (
+    Callable,
+    Collection,
+    Hashable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
@@ -27,8 +46,26 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
 from bot.memory import gc_paused
-from bot.models import Article, Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
-from data.storage import AtomicJSONStorage, StoreError, Tables
+from bot.models import Claim, Speaker
+from data.codec import (
+    ClaimList,
+    article_from_json,
+    article_to_json,
+    claim_from_json,
+    claim_record,
+    claim_to_json,
+    feed_from_json,
+    feed_to_json,
+    item_from_json,
+    item_to_json,
+    run_from_json,
+    run_to_json,
+    speaker_from_json,
+    speaker_to_json,
+)
+from data.ledger import DeliveryLedger
+from data.records import DigestRun, Feed, SeenItem, StoredArticle
+from data.storage import AtomicJSONStorage, Signature, StoreError, Tables, signature
 
 __all__ = [
     "SCHEMA",
@@ -39,6 +76,7 @@ __all__ = [
     "articles_path",
     "claim_from_json",
     "claim_to_json",
+    "state_path",
 ]
 
 
@@ -48,253 +86,28 @@ def _schema_2(data: Tables) -> Tables:
     return data
 
 
-SCHEMA = 2
+def _schema_3(data: Tables) -> Tables:
+    """Schema 3 keeps the small state in its own file; by the time this runs the batch has copied the state
+    tables there (or found the file already made), so the claims file just drops them."""
+    return {name: table for name, table in data.items() if name not in STATE_TABLES}
+
+
+SCHEMA = 3
 # MIGRATIONS[n] turns a schema-n file into schema n + 1; files are migrated on load, saved by the next batch.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _schema_2}
-# The articles file first appeared with schema 2; the same numbering, its own migrations.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: _schema_2, 2: _schema_3}
+# The articles file first appeared with schema 2, the state file with schema 3: the same numbering.
 ARTICLES_SINCE = 2
-ARTICLE_MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+ARTICLE_MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {2: lambda data: data}
+STATE_SINCE = 3
+STATE_MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
 
 CLAIMS, SPEAKERS, DOCUMENTS, META = "claims", "speakers", "documents", "_meta"
-SUBSCRIBERS, STATE = "subscribers", "state"
 ARTICLES = "articles"
+SUBSCRIBERS, STATE, SETTINGS = "subscribers", "state", "chat_settings"
+FEEDS, FEED_ITEMS, RUNS = "feeds", "feed_items", "digest_runs"
+STATE_TABLES = frozenset({SUBSCRIBERS, STATE, SETTINGS, FEEDS, FEED_ITEMS, RUNS})
 
 T = TypeVar("T")
-
-
-# --- record <-> JSON --------------------------------------------------------------------------------------
-
-
-def claim_to_json(claim: Claim) -> dict[str, Any]:
-    """The public JSON shape of a claim; also exactly what the store keeps."""
-    return {
-        "id": claim.id,
-        "speaker": claim.speaker,
-        "statement": claim.statement,
-        "figures": [_figure_to_json(f) for f in claim.figures],
-        "said_on": _date_out(claim.said_on),
-        "topic": claim.topic,
-        "sources": [_source_to_json(s) for s in claim.sources],
-        "first_seen": _datetime_out(claim.first_seen),
-        "relayed_by": claim.relayed_by,
-    }
-
-
-def claim_from_json(record: Mapping[str, Any]) -> Claim:
-    """Optional keys may be missing so that records from older schemas still load."""
-    return Claim(
-        id=record["id"],
-        speaker=record["speaker"],
-        statement=record["statement"],
-        figures=tuple([_figure_from_json(f) for f in record.get("figures") or ()]),
-        said_on=_date_in(record.get("said_on")),
-        topic=record.get("topic"),
-        sources=tuple([_source_from_json(s) for s in record.get("sources") or ()]),
-        relayed_by=record.get("relayed_by"),
-        first_seen=_datetime_in(record.get("first_seen")),
-        search=_search_from_json(record.get("search")),
-    )
-
-
-class ClaimList(Sequence[Claim]):
-    """The store's claims, each built from its record only when it is asked for.
-
-    Answering needs every claim's summary but only a handful of whole claims; building all 100,000 up
-    front would cost a second of start-up."""
-
-    def __init__(self, records: list[Mapping[str, Any]]) -> None:
-        self._records = records
-        self._built: dict[int, Claim] = {}
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    @overload
-    def __getitem__(self, i: int) -> Claim: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Claim]: ...
-
-    def __getitem__(self, i: int | slice) -> Claim | list[Claim]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        claim = self._built.get(i)
-        if claim is None:
-            claim = self._built[i] = claim_from_json(self._records[i])
-        return claim
-
-    def summaries(self) -> list[ClaimSummary]:
-        with gc_paused():
-            return [_summary(r) for r in self._records]
-
-
-def _summary(record: Mapping[str, Any]) -> ClaimSummary:
-    search = _search_from_json(record.get("search"))
-    if search is not None and search.day:
-        day = search.day
-    else:
-        said = record.get("said_on")
-        published = [s["published"] for s in record.get("sources") or () if s.get("published")]
-        first = said or (min(published) if published else None)
-        day = date.fromisoformat(first).toordinal() if first else date.min.toordinal()
-    figures = record.get("figures") or ()
-    numbers = tuple(
-        float(v) for f in figures for v in (f.get("value"), f.get("low"), f.get("high")) if v is not None
-    )
-    return ClaimSummary(record["speaker"], day, numbers, bool(figures), search)
-
-
-def _claim_record(claim: Claim) -> dict[str, Any]:
-    """What the store keeps of a claim: its public shape plus the answer index's precomputed terms."""
-    record = claim_to_json(claim)
-    if claim.search is not None:
-        # one string per field: a big store loads several times faster than with lists of words
-        record["search"] = {
-            "own": " ".join(claim.search.own),
-            "context": " ".join(claim.search.context),
-            "words": " ".join(claim.search.words),
-            "day": claim.search.day,
-        }
-    return record
-
-
-def _search_from_json(record: Mapping[str, Any] | None) -> SearchTerms | None:
-    if not record:
-        return None
-    return SearchTerms(
-        record["own"].split(), record["context"].split(), record["words"].split(), record.get("day", 0)
-    )
-
-
-def _figure_to_json(figure: Figure) -> dict[str, Any]:
-    return {
-        "value": _number_out(figure.value),
-        "low": _number_out(figure.low),
-        "high": _number_out(figure.high),
-        "unit": figure.unit,
-        "qualifier": figure.qualifier,
-        "text": figure.text,
-    }
-
-
-def _figure_from_json(record: Mapping[str, Any]) -> Figure:
-    return Figure(
-        text=record["text"],
-        value=_number_in(record.get("value")),
-        low=_number_in(record.get("low")),
-        high=_number_in(record.get("high")),
-        unit=record.get("unit"),
-        qualifier=record.get("qualifier"),
-    )
-
-
-def _source_to_json(source: Source) -> dict[str, Any]:
-    return {
-        "document": source.document,
-        "outlet": source.outlet,
-        "url": source.url,
-        "published": _date_out(source.published),
-        "sentence": source.sentence,
-    }
-
-
-def _source_from_json(record: Mapping[str, Any]) -> Source:
-    return Source(
-        document=record["document"],
-        sentence=record["sentence"],
-        outlet=record.get("outlet"),
-        url=record.get("url"),
-        published=_date_in(record.get("published")),
-    )
-
-
-def _speaker_to_json(speaker: Speaker) -> dict[str, Any]:
-    return {
-        "name": speaker.name,
-        "kind": speaker.kind,
-        "aliases": list(speaker.aliases),
-        "roles": list(speaker.roles),
-    }
-
-
-def _speaker_from_json(record: Mapping[str, Any]) -> Speaker:
-    return Speaker(
-        name=record["name"],
-        kind=record.get("kind", "person"),
-        aliases=tuple(record.get("aliases", ())),
-        roles=tuple(record.get("roles", ())),
-    )
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    """An article as the store keeps it: the text and metadata, its content hash, and when it was ingested
-    (None when unknown)."""
-
-    article: Article
-    hash: str
-    ingested: datetime | None = None
-
-
-def _article_to_json(stored: StoredArticle) -> dict[str, Any]:
-    article = stored.article
-    return {
-        "id": article.id,
-        "outlet": article.outlet,
-        "url": article.url,
-        "published": _date_out(article.published),
-        "title": article.title,
-        "hash": stored.hash,
-        "ingested": _datetime_out(stored.ingested),
-        "text": article.text,
-    }
-
-
-def _article_from_json(record: Mapping[str, Any]) -> StoredArticle:
-    article = Article(
-        id=record["id"],
-        text=record["text"],
-        outlet=record.get("outlet"),
-        url=record.get("url"),
-        published=_date_in(record.get("published")),
-        title=record.get("title"),
-    )
-    return StoredArticle(article, record["hash"], _datetime_in(record.get("ingested")))
-
-
-def _number_out(value: float | None) -> float | int | None:
-    """3800.0 is written 3800: shorter files, and what a reader of the JSON expects to see."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _number_in(value: float | int | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _date_out(value: date | None) -> str | None:
-    if value is None:
-        return None
-    return (value.date() if isinstance(value, datetime) else value).isoformat()
-
-
-def _date_in(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)
-
-
-def _datetime_out(value: datetime | None) -> str | None:
-    """A naive datetime is taken as UTC, so every stored time carries its zone."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
-
-
-def _datetime_in(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-# --- schema -----------------------------------------------------------------------------------------------
 
 
 def articles_path(store_path: str | Path) -> Path:
@@ -303,39 +116,42 @@ def articles_path(store_path: str | Path) -> Path:
     return path.with_name(f"{path.stem}.articles.json")
 
 
-def _upgrade(data: Tables | None, path: Path) -> tuple[Tables, bool]:
-    """Bring a loaded file to SCHEMA; says whether it changed. A file without _meta predates it: schema 1."""
-    return _migrate(data, path, 1, MIGRATIONS)
-
-
-def _upgrade_articles(data: Tables | None, path: Path) -> tuple[Tables, bool]:
-    """The same for the articles file, which began at schema ARTICLES_SINCE."""
-    return _migrate(data, path, ARTICLES_SINCE, ARTICLE_MIGRATIONS)
+def state_path(store_path: str | Path) -> Path:
+    """Where a store keeps its small state: `claims.json` -> `claims.state.json`, beside it."""
+    path = Path(store_path)
+    return path.with_name(f"{path.stem}.state.json")
 
 
 def _migrate(
-    data: Tables | None, path: Path, first: int, migrations: Mapping[int, Callable[[Tables], Tables]]
-) -> tuple[Tables, bool]:
+    data: Tables | None,
+    path: Path,
+    first: int,
+    migrations: Mapping[int, Callable[[Tables], Tables]],
+    schema: int | None = None,
+) -> tuple[Tables, bool, int]:
+    """Bring a loaded file to SCHEMA; says whether it changed and which version it was. A file without
+    _meta predates the marker: version `first`."""
+    schema = SCHEMA if schema is None else schema
     if data is None:
-        return {}, False
+        return {}, False, schema
     rows = list(data.get(META, {}).values())
     version = rows[0].get("schema") if rows else first
     if type(version) is not int or version < first:
         raise StoreError(f"{path}: schema version {version!r} in table {META!r} is not understood")
-    if version > SCHEMA:
+    if version > schema:
         raise StoreError(
-            f"{path} has store schema {version}, newer than this claimbot understands ({SCHEMA}); "
+            f"{path} has store schema {version}, newer than this claimbot understands ({schema}); "
             "upgrade claimbot (pull the newer version and reinstall it) to use this store. "
             "The file was left untouched"
         )
-    migrated = version < SCHEMA
-    while version < SCHEMA:
+    found = version
+    while version < schema:
         data = migrations[version](data)
         version += 1
-    return data, migrated
+    return data, found < schema, found
 
 
-# --- views ------------------------------------------------------------------------------------------------
+# --- one file ---------------------------------------------------------------------------------------------
 
 
 class _Pending(MemoryStorage):
@@ -351,195 +167,392 @@ class _Pending(MemoryStorage):
         self.dirty = True
 
 
-class _ArticleFile:
-    """The article texts beside the store, read from disk the first time they are asked for."""
+class _File:
+    """One TinyDB file, read from disk the first time it is asked for, changed in memory, written once."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, first: int, migrations: Mapping[int, Callable[[Tables], Tables]]) -> None:
         self.path = path
         self.disk = AtomicJSONStorage(path)
+        self._first = first
+        self._migrations = migrations
         self._pending: _Pending | None = None
         self._db: TinyDB | None = None
         self.migrated = False
 
-    def table(self) -> Table:
-        if self._db is None:
-            data, self.migrated = _upgrade_articles(self.disk.read(), self.path)
-            pending = self._pending = _Pending(data)
-            self._db = TinyDB(storage=lambda: pending)
-        return self._db.table(ARTICLES)
+    def start(self, raw: Tables | None) -> None:
+        """Begin from these tables as read from the file (migrated here), instead of reading it."""
+        data, self.migrated, _ = _migrate(raw, self.path, self._first, self._migrations)
+        pending = self._pending = _Pending(data)
+        self._db = TinyDB(storage=lambda: pending)
 
-    def stored(self) -> list[StoredArticle]:
-        return self._build(_article_from_json)
+    def load(self) -> None:
+        if self._pending is None:
+            self.start(self.disk.read())
 
-    def hashes(self) -> dict[str, str]:
-        return dict(self._build(lambda r: (r["id"], r["hash"])))
-
-    def _build(self, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
-        self.table()
+    def raw(self, name: str) -> Iterable[dict[str, Any]]:
+        """The stored dicts of a table, without TinyDB's per-document copies (a quarter of a big load)."""
+        self.load()
         assert self._pending is not None
-        rows = (self._pending.read() or {}).get(ARTICLES, {}).values()
+        return (self._pending.read() or {}).get(name, {}).values()
+
+    def table(self, name: str) -> Table:
+        self.load()
+        assert self._db is not None
+        return self._db.table(name)
+
+    def names(self) -> set[str]:
+        self.load()
+        assert self._pending is not None
+        return set(self._pending.read() or {}) - {META}
+
+    def build(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
+        rows = self.raw(name)
         try:
             with gc_paused():
                 return [build(r) for r in rows]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreError(f"{self.path}: a record in table {ARTICLES!r} is malformed ({exc!r})") from exc
+            raise StoreError(f"{self.path}: a record in table {name!r} is malformed ({exc!r})") from exc
+
+    def tables(self) -> Tables:
+        """Every table as loaded (and changed since)."""
+        self.load()
+        assert self._pending is not None and self._pending.memory is not None
+        return self._pending.memory
+
+    def upsert(self, name: str, key: str, records: Iterable[dict[str, Any]]) -> None:
+        """Replace records by key, append new ones, straight on the loaded dicts: one pass over the table,
+        where TinyDB's update and insert would each rebuild it (a second apiece at 100,000 claims)."""
+        fresh = {record[key]: record for record in records}
+        if not fresh:
+            return
+        table = self._raw_table(name)
+        where = {doc.get(key): doc_id for doc_id, doc in table.items()}
+        next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+        for k, record in fresh.items():
+            if k in where:
+                table[where[k]] = record
+            else:
+                table[str(next_id)] = record
+                next_id += 1
+
+    def replace(self, name: str, records: Iterable[dict[str, Any]]) -> None:
+        """The whole table, in the given order."""
+        self._raw_table(name)
+        assert self._pending is not None and self._pending.memory is not None
+        self._pending.memory[name] = {str(i): record for i, record in enumerate(records, 1)}
+
+    def _raw_table(self, name: str) -> dict[str, Any]:
+        """A table's dicts for changing in place; this file's tables are then never changed through
+        TinyDB (whose tables cache their next id), so the two cannot disagree."""
+        self.load()
+        assert self._pending is not None and self._pending.memory is not None
+        self._pending.dirty = True
+        return self._pending.memory.setdefault(name, {})
 
     def changes(self) -> Tables | None:
-        """The tables to write back, or None when this batch did not change the texts."""
+        """The tables to write back, or None when nothing changed."""
         if self._pending is None or not (self._pending.dirty or self.migrated):
             return None
         tables = self._pending.read() or {}
         tables[META] = {"1": {"schema": SCHEMA}}
         return tables
 
+    def write_changes(self) -> None:
+        tables = self.changes()
+        if tables is not None:
+            self.disk.write(tables)
 
-class _View:
-    """Reads over one loaded copy of the file (and of the articles file, once asked for)."""
 
-    def __init__(self, path: Path, pending: _Pending, articles: _ArticleFile | None = None) -> None:
-        self._path = path
-        self._pending = pending
-        self._db = TinyDB(storage=lambda: pending)
-        self._articles = articles or _ArticleFile(articles_path(path))
-        self._open = True
+def _claims_file(path: Path) -> _File:
+    return _File(path, 1, MIGRATIONS)
 
-    def claims(self) -> list[Claim]:
-        return self._records(CLAIMS, claim_from_json)
 
-    def claim_list(self) -> ClaimList:
-        self.table(CLAIMS)  # refuses an ended batch
-        return ClaimList(list((self._pending.read() or {}).get(CLAIMS, {}).values()))
+def _articles_file(path: Path) -> _File:
+    return _File(articles_path(path), ARTICLES_SINCE, ARTICLE_MIGRATIONS)
 
-    def speakers(self) -> list[Speaker]:
-        return self._records(SPEAKERS, _speaker_from_json)
 
-    def seen_documents(self) -> dict[str, str]:
-        return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+def _legacy_state(path: Path) -> Tables:
+    """The state tables a claims file of schema 2 or older still holds (none for schema 3)."""
+    data = AtomicJSONStorage(path).read()
+    if not data:
+        return {}
+    _migrate(data, path, 1, MIGRATIONS)  # refuses a newer or broken file before anything is taken from it
+    return {name: table for name, table in data.items() if name in STATE_TABLES}
 
-    def articles(self) -> list[StoredArticle]:
-        """Every stored article text, in the order first stored."""
+
+def _state_file(path: Path) -> _File:
+    """The state file; when there is none yet, what an older claims file holds, to be written as one."""
+    file = _File(state_path(path), STATE_SINCE, STATE_MIGRATIONS)
+    if not file.path.exists() and path.exists():
+        file.start(_legacy_state(path))
+        file.migrated = True  # written by the first batch that opens it, even if it changes nothing
+    return file
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    """make(), called the first time it is needed and remembered."""
+    made: list[T] = []
+
+    def get() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+
+    return get
+
+
+# --- views ------------------------------------------------------------------------------------------------
+
+
+class _StateView:
+    """Reads and writes of the small state, over one loaded copy of the state file."""
+
+    def __init__(self, state: Callable[[], _File]) -> None:
+        self._state_file = state
+
+    def _state(self, name: str) -> Table:
         self._check_open()
-        return self._articles.stored()
+        return self._state_file().table(name)
 
-    def article_hashes(self) -> dict[str, str]:
-        """Article id -> content hash of every stored text, without building the articles."""
+    def _state_rows(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
         self._check_open()
-        return self._articles.hashes()
-
-    def rows(self, name: str) -> list[dict[str, Any]]:
-        return [dict(doc) for doc in self.table(name)]
-
-    def subscribers(self) -> list[int | str]:
-        """Chats that asked for the daily digest, in the order they subscribed."""
-        return [row["chat"] for row in self.table(SUBSCRIBERS)]
-
-    def state(self, key: str) -> Any:
-        """A small named value the bot keeps between runs (the digest watermark, ...); None when unset."""
-        rows = self.table(STATE).search(Query().key == key)
-        return rows[0]["value"] if rows else None
-
-    def count(self) -> dict[str, int]:
-        names = (self._db.tables() | {CLAIMS, SPEAKERS, DOCUMENTS}) - {META}
-        return {name: len(self._db.table(name)) for name in sorted(names)}
-
-    def table(self, name: str) -> Table:
-        self._check_open()
-        return self._db.table(name)
+        return self._state_file().build(name, build)
 
     def _check_open(self) -> None:
-        if not self._open:
-            raise RuntimeError(f"the batch on {self._path} has ended; open a new one")
+        pass
 
-    def _records(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
-        """Straight from the stored dicts: TinyDB's per-document copies would add a quarter to a big load."""
-        self.table(name)  # refuses an ended batch
-        rows = (self._pending.read() or {}).get(name, {}).values()
-        try:
-            with gc_paused():
-                return [build(doc) for doc in rows]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StoreError(f"{self._path}: a record in table {name!r} is malformed ({exc!r})") from exc
+    def subscribers(self) -> list[int | str]:
+        return self._state_rows(SUBSCRIBERS, lambda r: r["chat"])
 
+    def state(self, key: str) -> Any:
+        rows = self._state(STATE).search(Query().key == key)
+        return rows[0]["value"] if rows else None
 
-class Batch(_View):
-    """A live view inside the writers' lock; everything put here is written once, when the batch ends."""
+    def chat_settings(self, chat: int | str) -> dict[str, Any]:
+        rows = self._state(SETTINGS).search(Query().chat == chat)
+        return dict(rows[0]["settings"]) if rows else {}
 
-    def put_claims(self, claims: Iterable[Claim]) -> None:
-        """Upsert by Claim.id."""
-        _upsert(self.table(CLAIMS), "id", (_claim_record(c) for c in claims))
+    def named_values(self) -> dict[str, Any]:
+        return dict(self._state_rows(STATE, lambda r: (r["key"], r["value"])))
 
-    def put_speakers(self, speakers: Iterable[Speaker]) -> None:
-        """Upsert by Speaker.name, replacing the whole record."""
-        _upsert(self.table(SPEAKERS), "name", (_speaker_to_json(s) for s in speakers))
+    def all_chat_settings(self) -> dict[int | str, dict[str, Any]]:
+        return dict(self._state_rows(SETTINGS, lambda r: (r["chat"], dict(r["settings"]))))
+
+    def feeds(self) -> list[Feed]:
+        return self._state_rows(FEEDS, feed_from_json)
+
+    def feed_items(self) -> list[SeenItem]:
+        return self._state_rows(FEED_ITEMS, item_from_json)
+
+    def digest_run(self, day: str) -> DigestRun | None:
+        return next((run for run in self._state_rows(RUNS, run_from_json) if run.day == day), None)
+
+    def digest_days(self) -> list[str]:
+        return sorted(self._state_rows(RUNS, lambda r: r["day"]))
 
     def subscribe(self, chat: int | str) -> bool:
-        """Add a chat to the digest; False when it was already there."""
-        table = self.table(SUBSCRIBERS)
+        table = self._state(SUBSCRIBERS)
         if table.contains(Query().chat == chat):
             return False
         table.insert({"chat": chat})
         return True
 
     def unsubscribe(self, chat: int | str) -> bool:
-        """Remove a chat from the digest; False when it was not subscribed."""
-        return bool(self.table(SUBSCRIBERS).remove(Query().chat == chat))
+        return bool(self._state(SUBSCRIBERS).remove(Query().chat == chat))
 
     def set_state(self, key: str, value: Any) -> None:
-        self.table(STATE).upsert({"key": key, "value": value}, Query().key == key)
+        self._state(STATE).upsert({"key": key, "value": value}, Query().key == key)
+
+    def set_chat_setting(self, chat: int | str, key: str, value: Any) -> None:
+        settings = self.chat_settings(chat)
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+        self._state(SETTINGS).upsert({"chat": chat, "settings": settings}, Query().chat == chat)
+
+    def add_feed(self, feed: Feed) -> Feed:
+        table = self._state(FEEDS)
+        for doc in table:
+            if doc.get("url") == feed.url:
+                return feed_from_json(doc)
+        table.insert(feed_to_json(feed))
+        return feed
+
+    def update_feeds(self, feeds: Iterable[Feed]) -> None:
+        table = self._state(FEEDS)
+        where = {doc.get("url"): doc.doc_id for doc in table}
+        for feed in feeds:
+            if feed.url in where:
+                table.update(feed_to_json(feed), doc_ids=[where[feed.url]])
+
+    def remove_feed(self, url: str) -> bool:
+        table = self._state(FEEDS)
+        ids = [doc.doc_id for doc in table if doc.get("url") == url]
+        if ids:
+            table.remove(doc_ids=ids)
+        return bool(ids)
+
+    def add_feed_items(self, items: Iterable[SeenItem]) -> None:
+        rows = [item_to_json(item) for item in items]
+        if rows:
+            self._state(FEED_ITEMS).insert_multiple(rows)
+
+    def put_digest_run(self, run: DigestRun) -> None:
+        self._state(RUNS).upsert(run_to_json(run), Query().day == run.day)
+
+
+class _View(_StateView):
+    """Reads over one loaded copy of the claims file (and of the other files, once asked for)."""
+
+    def __init__(self, path: Path, claims: _File, articles: _File, state: Callable[[], _File]) -> None:
+        super().__init__(state)
+        self._path = path
+        self._claims = claims
+        self._articles = articles
+        self._open = True
+
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError(f"the batch on {self._path} has ended; open a new one")
+
+    def _records(self, name: str, build: Callable[[Mapping[str, Any]], T]) -> list[T]:
+        self._check_open()
+        return self._claims.build(name, build)
+
+    def claims(self) -> list[Claim]:
+        return self._records(CLAIMS, claim_from_json)
+
+    def claim_list(self) -> ClaimList:
+        self._check_open()
+        return ClaimList(list(self._claims.raw(CLAIMS)))
+
+    def speakers(self) -> list[Speaker]:
+        return self._records(SPEAKERS, speaker_from_json)
+
+    def seen_documents(self) -> dict[str, str]:
+        return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+
+    def articles(self) -> list[StoredArticle]:
+        self._check_open()
+        return self._articles.build(ARTICLES, article_from_json)
+
+    def article_hashes(self) -> dict[str, str]:
+        self._check_open()
+        return dict(self._articles.build(ARTICLES, lambda r: (r["id"], r["hash"])))
+
+    def merge_candidates(
+        self,
+        speakers: Collection[str],
+        ids: Collection[str],
+        days: Collection[date] | None = None,
+        whole: Collection[str] = (),
+    ) -> list[Claim]:
+        self._check_open()
+        names, everything, stems = set(speakers), set(whole), set(ids)
+        near = (
+            None if days is None else {(d + timedelta(days=k)).isoformat() for d in days for k in (-1, 0, 1)}
+        )
+        rows = [
+            r
+            for r in self._claims.raw(CLAIMS)
+            if r["speaker"] in everything
+            or (r["speaker"] in names and (near is None or r.get("said_on") is None or r["said_on"] in near))
+            or _has_stem(r["id"], stems)
+        ]
+        try:
+            return [claim_from_json(r) for r in rows]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self._path}: a record in table {CLAIMS!r} is malformed ({exc!r})") from exc
+
+    def count(self) -> dict[str, int]:
+        self._check_open()
+        counts = {name: 0 for name in (CLAIMS, SPEAKERS, DOCUMENTS)}
+        counts |= {name: len(self._claims.table(name)) for name in self._claims.names() - STATE_TABLES}
+        state = self._state_file()
+        counts |= {name: n for name in state.names() if (n := len(state.table(name)))}
+        return dict(sorted(counts.items()))
+
+
+def _has_stem(claim_id: str, stems: set[str]) -> bool:
+    """Whether the id is one of the stems, or one of them made unique with trailing 'x's."""
+    while True:
+        if claim_id in stems:
+            return True
+        if not claim_id.endswith("x"):
+            return False
+        claim_id = claim_id[:-1]
+
+
+class Batch(_View):
+    """A live view inside the writers' lock; everything put here is written once, when the batch ends."""
+
+    def put_claims(self, claims: Iterable[Claim]) -> None:
+        self._check_open()
+        self._claims.upsert(CLAIMS, "id", (claim_record(c) for c in claims))
+
+    def put_speakers(self, speakers: Iterable[Speaker]) -> None:
+        self._check_open()
+        self._claims.upsert(SPEAKERS, "name", (speaker_to_json(s) for s in speakers))
 
     def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
-        """The whole speaker registry, for when speakers were merged or renamed."""
-        table = self.table(SPEAKERS)
-        table.truncate()
-        table.insert_multiple(_speaker_to_json(s) for s in speakers)
+        self._check_open()
+        self._claims.replace(SPEAKERS, [speaker_to_json(s) for s in speakers])
 
     def mark_documents(self, docs: Mapping[str, str]) -> None:
-        """Remember document id -> content hash, so a re-read document is skipped unless it changed."""
-        _upsert(self.table(DOCUMENTS), "id", ({"id": doc, "hash": digest} for doc, digest in docs.items()))
+        self._check_open()
+        self._claims.upsert(DOCUMENTS, "id", ({"id": doc, "hash": digest} for doc, digest in docs.items()))
 
     def put_articles(self, articles: Iterable[StoredArticle]) -> None:
-        """Upsert article texts by id, into the articles file (written before the claims file)."""
         self._check_open()
-        _upsert(self._articles.table(), "id", (_article_to_json(a) for a in articles))
+        self._articles.upsert(ARTICLES, "id", (article_to_json(a) for a in articles))
 
     def replace_claims(self, claims: Iterable[Claim]) -> None:
-        """The whole claims table, in the given order, for when every claim was rebuilt."""
-        table = self.table(CLAIMS)
-        table.truncate()
-        table.insert_multiple(_claim_record(c) for c in claims)
+        self._check_open()
+        self._claims.replace(CLAIMS, [claim_record(c) for c in claims])
 
 
-def _upsert(table: Table, key: str, records: Iterable[dict[str, Any]]) -> None:
-    """Two table rewrites per call, not one scan per record as TinyDB's own upsert would do."""
-    fresh = {record[key]: record for record in records}
-    if not fresh:
-        return
-    where = {doc[key]: doc.doc_id for doc in table if key in doc}
-    replaced = [where[k] for k in fresh if k in where]
-    if replaced:
+class StateBatch(_StateView):
+    """A live view of the state file inside its lock, written once when the batch ends."""
 
-        def replace(doc: MutableMapping[str, Any]) -> None:
-            new = fresh[doc[key]]
-            doc.clear()
-            doc.update(new)
+    def __init__(self, state: _File) -> None:
+        super().__init__(lambda: state)
+        self._open = True
+        self._path = state.path
 
-        table.update(replace, doc_ids=replaced)
-    added = [record for k, record in fresh.items() if k not in where]
-    if added:
-        table.insert_multiple(added)
+    def _check_open(self) -> None:
+        if not self._open:
+            raise RuntimeError(f"the batch on {self._path} has ended; open a new one")
 
 
 # --- the store --------------------------------------------------------------------------------------------
 
 
 class ClaimStore:
-    """One JSON file of claims; any number of processes may read it and take turns writing it."""
+    """The TinyDB store: files any number of processes may read and take turns writing."""
 
     def __init__(self, path: str | Path, *, lock_timeout: float = 60.0) -> None:
         self.path = Path(path)
         self.articles_path = articles_path(self.path)
+        self.state_path = state_path(self.path)
         self._lock_timeout = lock_timeout
         self._batch_threads: set[int] = set()  # threads with a batch open: theirs may not nest, others wait
+        # The claims file's tables as this process last read or wrote them, with the file's signature then:
+        # while the file is still that one, reads and the next batch start from them instead of parsing it
+        # again, so an ingest reads the file at most once (none after this process's own last write) and a
+        # long-running bot keeps one copy of it. The record dicts in here are never changed in place (a
+        # batch works on copies of the table dicts and puts new records), so the answer index may share them.
+        self._tables: tuple[Signature, Tables] | None = None
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
+
+    @property
+    def schema(self) -> int:
+        return SCHEMA
+
+    # --- reads: each one reads the file(s) it needs, as they are now
 
     def claims(self) -> list[Claim]:
         return self._load().claims()
@@ -550,72 +563,234 @@ class ClaimStore:
     def seen_documents(self) -> dict[str, str]:
         return self._load().seen_documents()
 
+    def _signature(self) -> Signature | None:
+        try:
+            return signature(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+
     def snapshot(self) -> tuple[ClaimList, list[Speaker]]:
         """Claims (built lazily) and speakers from one read of the file, so the two agree."""
         view = self._load()
         return view.claim_list(), view.speakers()
 
+    def merge_candidates(
+        self,
+        speakers: Collection[str],
+        ids: Collection[str],
+        days: Collection[date] | None = None,
+        whole: Collection[str] = (),
+    ) -> list[Claim]:
+        return self._load().merge_candidates(speakers, ids, days, whole)
+
     def articles(self) -> list[StoredArticle]:
         """The stored article texts (reads only the articles file, which can be large)."""
-        return _ArticleFile(self.articles_path).stored()
+        return _articles_file(self.path).build(ARTICLES, article_from_json)
 
     def article_hashes(self) -> dict[str, str]:
-        return _ArticleFile(self.articles_path).hashes()
+        return dict(_articles_file(self.path).build(ARTICLES, lambda r: (r["id"], r["hash"])))
 
-    def table_rows(self, name: str) -> list[dict[str, Any]]:
-        return self._load().rows(name)
+    def headlines(self) -> dict[str, str]:
+        rows = _articles_file(self.path).raw(ARTICLES)
+        return {r["id"]: r["title"] for r in rows if r.get("title")}
+
+    def _reads(self) -> _StateView:
+        return _StateView(_once(lambda: _state_file(self.path)))
 
     def subscribers(self) -> list[int | str]:
-        return self._load().subscribers()
+        return self._reads().subscribers()
 
     def state(self, key: str) -> Any:
-        return self._load().state(key)
+        return self._reads().state(key)
+
+    def chat_settings(self, chat: int | str) -> dict[str, Any]:
+        return self._reads().chat_settings(chat)
+
+    def named_values(self) -> dict[str, Any]:
+        return self._reads().named_values()
+
+    def all_chat_settings(self) -> dict[int | str, dict[str, Any]]:
+        return self._reads().all_chat_settings()
+
+    def feeds(self) -> list[Feed]:
+        return self._reads().feeds()
+
+    def feed_items(self) -> list[SeenItem]:
+        return self._reads().feed_items()
+
+    def digest_run(self, day: str) -> DigestRun | None:
+        return self._reads().digest_run(day)
+
+    def digest_days(self) -> list[str]:
+        return self._reads().digest_days()
 
     def count(self) -> dict[str, int]:
         """Rows per table, without building any records."""
         return self._load().count()
 
+    def stamp(self) -> Hashable:
+        """The claims file's modification time and size: every batch that changes claims replaces it."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    def deliveries(self) -> DeliveryLedger:
+        return DeliveryLedger.beside(self.path)
+
     @contextmanager
-    def batch(self) -> Iterator[Batch]:
-        """Lock, load the file as it is now, let the caller change it, write once; on an exception, none."""
-        thread = threading.get_ident()
-        if thread in self._batch_threads:
-            raise RuntimeError(f"a batch on {self.path} is already open; batches do not nest")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(f"{self.path}.lock", timeout=self._lock_timeout)
+    def digest_lock(self) -> Iterator[bool]:
+        lock = FileLock(f"{self.path}.digest.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            lock.release()
+
+    def close(self) -> None:
+        """Nothing to release: every read and batch opens and closes its files."""
+
+    # --- writes
+
+    def _lock(self, path: Path) -> AbstractContextManager[object]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(f"{path}.lock", timeout=self._lock_timeout)
         try:
             lock.acquire(poll_interval=0.01)
         except Timeout as exc:
             raise StoreError(
-                f"{self.path} is locked by another writer "
-                f"({lock.lock_file} held for over {self._lock_timeout} s)"
+                f"{path} is locked by another writer ({lock.lock_file} held for over {self._lock_timeout} s)"
             ) from exc
+        return _Released(lock)
+
+    @contextmanager
+    def _one_at_a_time(self) -> Iterator[None]:
+        thread = threading.get_ident()
+        if thread in self._batch_threads:
+            raise RuntimeError(f"a batch on {self.path} is already open; batches do not nest")
         self._batch_threads.add(thread)
         try:
-            disk = AtomicJSONStorage(self.path)
-            disk.remove_stale_temps()
-            articles = _ArticleFile(self.articles_path)
-            articles.disk.remove_stale_temps()
-            data, migrated = _upgrade(disk.read(), self.path)
-            pending = _Pending(data)
-            batch = Batch(self.path, pending, articles)
+            yield
+        finally:
+            self._batch_threads.discard(thread)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Lock, load the claims file as it is now, let the caller change it, write once; on an exception,
+        nothing. The articles and state files are loaded (the state under its own lock) only if asked for."""
+        # no garbage collection while the whole file is in memory: a full collection walks every record
+        # (a quarter of a second at 100,000 claims) and finds nothing to free; a batch is short
+        with self._one_at_a_time(), self._lock(self.path), gc_paused():
+            claims = _claims_file(self.path)
+            claims.disk.remove_stale_temps()
+            cached = self._cached()
+            if cached is not None:
+                raw: Tables | None = {name: dict(table) for name, table in cached[1].items()}
+                claims.disk.assume(cached[0])
+            else:
+                raw = claims.disk.read()
+            with _Lazy(self._state_open) as state:
+                claims.start(raw)  # refuses a newer or broken file before anything else is touched
+                if raw and STATE_TABLES & set(raw):
+                    state.get()  # copies the old state tables out before the claims file can drop them
+                articles = _articles_file(self.path)
+                articles.disk.remove_stale_temps()
+                batch = Batch(self.path, claims, articles, state.get)
+                try:
+                    yield batch
+                finally:
+                    batch._open = False
+                # texts, then claims, then state ("item seen" after its claims): see the module docstring
+                articles.write_changes()
+                claims.write_changes()
+                if not claims.migrated and claims.disk.known is not None:
+                    self._tables = (claims.disk.known, claims.tables())
+                if state.opened or (not self.state_path.exists() and self.path.exists()):
+                    state.get().write_changes()  # a new store gets its (empty) state file with its claims
+
+    def _state_open(self) -> tuple[_File, AbstractContextManager[object]]:
+        lock = self._lock(self.state_path)
+        try:
+            file = _state_file(self.path)
+            file.disk.remove_stale_temps()
+            file.load()
+            if not file.path.exists() and self.path.exists():
+                # the copy of an older store's state, made before anything changes: from now on it is
+                # the state, and the claims file may drop its copy
+                file.write_changes()
+                file.migrated = False
+        except BaseException:
+            lock.__exit__(None, None, None)
+            raise
+        return file, lock
+
+    @contextmanager
+    def state_batch(self) -> Iterator[StateBatch]:
+        """The small state alone, under its own lock: never reads or writes the claims file."""
+        with self._one_at_a_time(), _Lazy(self._state_open) as state:
+            batch = StateBatch(state.get())
             try:
                 yield batch
             finally:
                 batch._open = False
-            # texts first: a crash before the claims are written leaves texts whose claims the next ingest
-            # of those articles adds, never claims whose texts are lost
-            texts = articles.changes()
-            if texts is not None:
-                articles.disk.write(texts)
-            if pending.dirty or migrated:
-                tables = pending.read() or {}
-                tables[META] = {"1": {"schema": SCHEMA}}
-                disk.write(tables)
-        finally:
-            self._batch_threads.discard(thread)
-            lock.release()
+            state.get().write_changes()
+
+    def _cached(self) -> tuple[Signature, Tables] | None:
+        cached = self._tables
+        if cached is not None and cached[0] == self._signature():
+            return cached
+        return None
 
     def _load(self) -> _View:
-        data, _ = _upgrade(AtomicJSONStorage(self.path).read(), self.path)
-        return _View(self.path, _Pending(data))
+        claims = _claims_file(self.path)
+        cached = self._cached()
+        if cached is not None:
+            claims.start(cached[1])
+        else:
+            claims.load()
+            if not claims.migrated and claims.disk.known is not None:
+                self._tables = (claims.disk.known, claims.tables())
+        return _View(self.path, claims, _articles_file(self.path), _once(lambda: _state_file(self.path)))
+
+
+class _Released:
+    """Releases a held file lock when its block ends."""
+
+    def __init__(self, lock: FileLock) -> None:
+        self._lock = lock
+
+    def __enter__(self) -> object:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+class _Lazy:
+    """The state file, opened (and locked) the first time a batch asks for it, released when it ends."""
+
+    def __init__(self, opener: Callable[[], tuple[_File, AbstractContextManager[object]]]) -> None:
+        self._opener = opener
+        self._file: _File | None = None
+        self._lock: AbstractContextManager[object] | None = None
+
+    @property
+    def opened(self) -> bool:
+        return self._file is not None
+
+    def get(self) -> _File:
+        if self._file is None:
+            self._file, self._lock = self._opener()
+        return self._file
+
+    def __enter__(self) -> _Lazy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock is not None:
+            self._lock.__exit__(None, None, None)

@@ -14,9 +14,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.ingest import SUPPORTED_SUFFIXES, ReadError, article_from_html, read_path
-from bot.pipeline import IngestReport, ingest
-from handlers.common import refuse_unless_admin, service
-from scheduler.feeds import add_feed, list_feeds, remove_feed
+from bot.pipeline import IngestReport
+from handlers.common import core, refuse_unless_admin
 from scheduler.fetch import Fetcher, FetchError
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ def _ingest_url(context: ContextTypes.DEFAULT_TYPE, url: str) -> str:
     article = article_from_html(page.content, doc_id=doc_id, url=page.final_url)
     if article is None:
         return "I could not find an article on that page."
-    report = ingest(service(context).store, [article])
+    report = core(context).ingest([article])
     return _summary(report, html.escape(article.title or page.final_url))
 
 
@@ -67,7 +66,7 @@ def _ingest_file(context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes) 
     notes = "".join(f"\n• {html.escape(str(p))}" for p in problems[:5])
     if not articles:
         return "No article found in that file." + notes
-    report = ingest(service(context).store, articles)
+    report = core(context).ingest(articles)
     return _summary(report, f"{len(articles)} article{'s' * (len(articles) != 1)}") + notes
 
 
@@ -97,28 +96,26 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or await refuse_unless_admin(update, context):
         return
-    index = service(context).index
-    counts = await asyncio.to_thread(service(context).store.count)
+    s = await asyncio.to_thread(core(context).stats)
     await message.reply_text(
-        f"{len(index.claims)} claims ({sum(len(c.sources) for c in index.claims)} sources), "
-        f"{counts.get('speakers', 0)} speakers, {counts.get('documents', 0)} articles, "
-        f"{counts.get('subscribers', 0)} subscribed chats."
+        f"{s.claims} claims ({s.sources} sources), {s.speakers} speakers, {s.articles} articles, "
+        f"{s.subscribers} subscribed chats."
     )
 
 
 def _feeds(context: ContextTypes.DEFAULT_TYPE, args: list[str]) -> str:
-    store = service(context).store
+    app = core(context)
     action, url = [*args, "", ""][:2]
     if action == "add" and url:
-        return f"Polling {html.escape(add_feed(store, url).url)}"
+        return f"Polling {html.escape(app.add_feed(url).url)}"
     if action == "remove" and url:
-        return f"Removed {html.escape(url)}" if remove_feed(store, url) else f"No feed {html.escape(url)}"
+        return f"Removed {html.escape(url)}" if app.remove_feed(url) else f"No feed {html.escape(url)}"
     if action:
         return "Usage: /feeds, /feeds add URL, /feeds remove URL"
     lines = [
         f"• {html.escape(f.url)}"
         + (f" (failing {f.failures}x: {html.escape(f.last_error or '')})" if f.failures else "")
-        for f in list_feeds(store)
+        for f in app.feeds()
     ]
     return "<b>Feeds</b>\n" + "\n".join(lines) if lines else "No feeds yet: /feeds add URL"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 from uuid import uuid4
@@ -20,7 +21,7 @@ from bot.ask.answer import FOUND, Answer
 from bot.ask.render import render_answer, render_claim, render_sources
 from bot.models import Claim
 from bot.render import figure_text
-from handlers.common import MAX_QUESTION, answers, send_html, service
+from handlers.common import MAX_QUESTION, answers, core, send_html
 
 PAGE = 3  # claims per message in chat; the rest behind "More"
 EXAMPLES = (
@@ -63,7 +64,7 @@ async def reply_to_question(update: Update, context: ContextTypes.DEFAULT_TYPE, 
             f"{MAX_QUESTION} characters, e.g. “{EXAMPLES[1]}”."
         )
         return
-    answer = service(context).ask(question)
+    answer = await asyncio.to_thread(core(context).ask, question)  # a re-index must not stall the bot
     key = answers(context).put(answer)
     parts = render_answer(_page(answer, 0), max_claims=PAGE)
     await send_html(message, parts, _keyboard(key, answer, 0))
@@ -135,7 +136,10 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     text = query.query.strip()[:MAX_QUESTION]
-    claims = service(context).ask(text).claims if text else tuple(service(context).latest(10))
+    if text:
+        claims = (await asyncio.to_thread(core(context).ask, text)).claims
+    else:
+        claims = tuple(await asyncio.to_thread(core(context).latest, 10))
     results = [
         InlineQueryResultArticle(
             id=uuid4().hex,

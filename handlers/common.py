@@ -1,4 +1,4 @@
-"""What every handler needs: the shared service, admin checks, and sending rendered HTML safely."""
+"""What every handler needs: the application core, admin checks, and sending rendered HTML safely."""
 
 from __future__ import annotations
 
@@ -12,10 +12,16 @@ from telegram.ext import ContextTypes
 
 from bot.ask.answer import Answer
 from bot.config import Settings
+from bot.core import Core
 from bot.service import ClaimService
 
 MAX_QUESTION = 500  # characters; a longer message is not a question
 RECENT_ANSWERS = 500  # answers kept for their "more" and "sources" buttons
+
+
+def core(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    """The use cases; their methods block (store, spaCy), so handlers run them with asyncio.to_thread."""
+    return context.bot_data["core"]
 
 
 def service(context: ContextTypes.DEFAULT_TYPE) -> ClaimService:

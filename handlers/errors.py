@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes
 
-from handlers.common import service
+from handlers.common import core
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +32,4 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _unsubscribe(context: ContextTypes.DEFAULT_TYPE, chat: int) -> None:
-    with service(context).store.batch() as batch:
-        batch.unsubscribe(chat)
+    core(context).unsubscribe(chat)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.ask.render import render_claims
-from handlers.common import send_html, service
+from handlers.common import core, send_html
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
-    claims = service(context).latest(5)
+    claims = await asyncio.to_thread(core(context).latest, 5)
     if not claims:
         await update.effective_message.reply_text("No claims stored yet.")
         return

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.digest import new_claims, render_digest
-from handlers.common import send_html, service
+from handlers.common import core, send_html
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    added = await asyncio.to_thread(_change, context, chat.id, True)
+    added = await asyncio.to_thread(core(context).subscribe, chat.id)
     await message.reply_text(
         "Subscribed: this chat gets the daily digest of new claims."
         if added
@@ -28,15 +26,10 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat, message = update.effective_chat, update.effective_message
     if chat is None or message is None:
         return
-    removed = await asyncio.to_thread(_change, context, chat.id, False)
+    removed = await asyncio.to_thread(core(context).unsubscribe, chat.id)
     await message.reply_text(
         "Unsubscribed: no more digests here." if removed else "This chat was not subscribed."
     )
-
-
-def _change(context: ContextTypes.DEFAULT_TYPE, chat: int, on: bool) -> bool:
-    with service(context).store.batch() as batch:
-        return batch.subscribe(chat) if on else batch.unsubscribe(chat)
 
 
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,9 +37,7 @@ async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
-    svc = service(context)
-    now = datetime.now(UTC)
-    parts = render_digest(new_claims(svc.index.claims, svc.digest_watermark(), now), now.date())
+    parts = await asyncio.to_thread(core(context).digest_preview)  # dated in CLAIMBOT_TZ, as the CLI does
     if not parts:
         await message.reply_text("Nothing new since the last digest.")
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 
 from telegram import Update
@@ -9,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.ask.render import render_claims
-from handlers.common import MAX_QUESTION, service
+from handlers.common import MAX_QUESTION, core
 
 
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -20,9 +21,9 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not name:
         await message.reply_text("Whose card? For example: /who Syrskyi")
         return
-    card = service(context).speaker_card(name)
+    card = await asyncio.to_thread(core(context).who, name)
     if card is None:
-        close = service(context).closest_names(name)
+        close = await asyncio.to_thread(core(context).closest_names, name)
         hint = f" Did you mean: {html.escape(', '.join(close))}?" if close else ""
         await message.reply_text(
             f"I have no claims from <b>{html.escape(name)}</b>.{hint}", parse_mode=ParseMode.HTML

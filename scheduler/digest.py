@@ -2,8 +2,9 @@
 
 - The run for a day is prepared once (claims first seen since the last cut, rendered) and kept in the store,
   so a resumed run sends the same text; the watermark moves to the cut in the same write.
-- Each delivery is ledgered before and after it is sent (data/ledger.py); a restart serves only the chats
-  with no line yet. A file lock keeps a second running instance from sending the same day.
+- Each delivery is ledgered before and after it is sent (the store's delivery ledger); a restart serves
+  only the chats with no entry yet. The store's digest lock keeps a second running instance (or a second
+  worker on the same database) from sending the same day.
 - Sending keeps under Telegram's limits: about one message a second per chat, 20 a minute per group,
   a configured rate overall; RetryAfter is waited out; a chat that blocked the bot is unsubscribed.
 """
@@ -19,19 +20,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from filelock import FileLock, Timeout
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from bot.config import Settings
 from bot.digest import WATERMARK, new_claims, render_digest
-from data.ledger import BLOCKED, FAILED, SENDING, SENT, DeliveryLedger
-from data.store import ClaimStore
+from data.port import Deliveries, Store
+from data.records import Delivery, DigestRun
+
+BLOCKED, FAILED, SENDING, SENT = Delivery.BLOCKED, Delivery.FAILED, Delivery.SENDING, Delivery.SENT
 
 log = logging.getLogger(__name__)
 
-RUNS = "digest_runs"
 MAX_RETRIES = 5
 HEADROOM = 0.95  # pace sends at this share of the configured rate
 
@@ -43,14 +44,6 @@ class Limits:
     per_second: float = 25.0  # all chats together (Telegram allows about 30)
     per_chat_interval: float = 1.0  # seconds between two messages to one chat
     per_group_minute: int = 20  # messages a minute to one group or channel
-
-
-@dataclass(frozen=True)
-class DigestRun:
-    day: str
-    cut: str
-    messages: tuple[str, ...]
-    recipients: tuple[int | str, ...]
 
 
 @dataclass
@@ -69,12 +62,15 @@ def due_day(now: datetime, at: time, zone: str) -> date:
     return local.date() if local.time() >= at else local.date() - timedelta(days=1)
 
 
-def prepare(store: ClaimStore, day: date, now: datetime, channel: str | None, when_empty: bool) -> DigestRun:
-    """The run for a day, made once: later calls (a restart, a second instance) get the same run."""
+def prepare(store: Store, day: date, now: datetime, channel: str | None, when_empty: bool) -> DigestRun:
+    """The run for a day, made once: later calls (a restart, a second instance) get the same run.
+
+    A full batch, not a state batch: it holds the claims writers back while it reads the claims up to the
+    cut, so no claim lands on the wrong side of the watermark."""
     with store.batch() as batch:
-        for row in batch.table(RUNS):
-            if row["day"] == day.isoformat():
-                return DigestRun(row["day"], row["cut"], tuple(row["messages"]), tuple(row["recipients"]))
+        made = batch.digest_run(day.isoformat())
+        if made is not None:
+            return made
         raw = batch.state(WATERMARK)
         since = datetime.fromisoformat(raw) if raw else None
         claims = new_claims(batch.claims(), since, now)
@@ -86,14 +82,7 @@ def prepare(store: ClaimStore, day: date, now: datetime, channel: str | None, wh
         run = DigestRun(
             day.isoformat(), now.isoformat(), tuple(messages), tuple(recipients if messages else ())
         )
-        batch.table(RUNS).insert(
-            {
-                "day": run.day,
-                "cut": run.cut,
-                "messages": list(run.messages),
-                "recipients": list(run.recipients),
-            }
-        )
+        batch.put_digest_run(run)
         batch.set_state(WATERMARK, run.cut)
     return run
 
@@ -145,8 +134,8 @@ async def _send_with_retry(send: Send, chat: int | str, text: str) -> None:
 
 async def deliver(
     run: DigestRun,
-    store: ClaimStore,
-    ledger: DeliveryLedger,
+    store: Store,
+    ledger: Deliveries,
     send: Send,
     limits: Limits = Limits(),
     in_flight: int = 8,
@@ -217,8 +206,8 @@ async def deliver(
     return report
 
 
-def _unsubscribe(store: ClaimStore, chats: list[int | str]) -> None:
-    with store.batch() as batch:
+def _unsubscribe(store: Store, chats: list[int | str]) -> None:
+    with store.state_batch() as batch:
         for chat in chats:
             batch.unsubscribe(chat)
 
@@ -243,7 +232,7 @@ def bot_sender(bot: Bot) -> Send:
 
 
 async def send_digest(
-    store: ClaimStore,
+    store: Store,
     send: Send,
     *,
     now: datetime | None = None,
@@ -255,14 +244,9 @@ async def send_digest(
     """Prepare (once) and deliver (to whoever is still due) the digest of `day`, under the digest lock."""
     now = now or datetime.now(UTC)
     day = day or now.date()
-    lock = FileLock(f"{store.path}.digest.lock", timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        log.info("another instance is sending the digest; leaving it to that one")
-        return DeliveryReport(day.isoformat(), busy=True)
-    try:
+    with store.digest_lock() as held:
+        if not held:
+            log.info("another instance is sending the digest; leaving it to that one")
+            return DeliveryReport(day.isoformat(), busy=True)
         run = await asyncio.to_thread(prepare, store, day, now, channel, when_empty)
-        return await deliver(run, store, DeliveryLedger.beside(store.path), send, limits)
-    finally:
-        lock.release()
+        return await deliver(run, store, store.deliveries(), send, limits)

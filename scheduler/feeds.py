@@ -1,10 +1,7 @@
 """News feeds: which ones we follow, what we already took from them, and one polling round.
 
-The "feeds" and "feed_items" tables of the ClaimStore belong to this module, and so does their
-dict <-> record mapping (`_feed_to_json` / `_feed_from_json`, `_item_record`); nothing else reads them.
-
-  feeds:      {url, title, etag, last_modified, failures, next_poll (ISO, UTC), last_error}
-  feed_items: {feed, guid, link, hash, doc, seen} — one row per item we are done with
+The store keeps the followed feeds (data.records.Feed) and one SeenItem per item we are done with, in its
+small state, apart from the claims.
 
 An item counts as seen by its guid (within its feed; guids need not be unique across feeds), by its
 link (anywhere) or by the content hash of the article made from it, so a feed that re-orders, re-dates
@@ -34,13 +31,12 @@ from spacy.language import Language
 from bot.ingest.readers import article_from_html, article_from_text
 from bot.models import Article
 from bot.pipeline import content_hash, ingest
-from data.store import ClaimStore
+from data.port import Store
+from data.records import Feed, SeenItem
 from scheduler.fetch import Fetcher, FetchError
 
 __all__ = [
     "DEFAULT_INTERVAL",
-    "FEEDS",
-    "FEED_ITEMS",
     "MAX_BACKOFF",
     "Feed",
     "FeedError",
@@ -63,7 +59,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FEEDS, FEED_ITEMS = "feeds", "feed_items"
 DEFAULT_INTERVAL = timedelta(minutes=15)
 MAX_BACKOFF = timedelta(hours=24)
 # A scheduler may fire a little early; a feed due within this much is polled now, not a round later.
@@ -74,19 +69,6 @@ MAX_NEW_ITEMS = 50
 
 class FeedError(Exception):
     """Content that is not a usable RSS or Atom feed; the message names the feed."""
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A followed feed and what the next poll needs: validators for a conditional GET and back-off state."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    failures: int = 0
-    next_poll: datetime | None = None
-    last_error: str | None = None
-    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,93 +243,45 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-# --- the store's feed tables ---------------------------------------------------------------------------
+# --- the followed feeds --------------------------------------------------------------------------------
 
 
-def add_feed(store: ClaimStore, url: str) -> Feed:
+def add_feed(store: Store, url: str) -> Feed:
     """Follow a feed (ValueError for a non-http(s) URL); a feed already followed is returned as it is."""
     url = normalise_feed_url(url)
-    with store.batch() as batch:
-        table = batch.table(FEEDS)
-        for doc in table:
-            if doc.get("url") == url:
-                return _feed_from_json(doc)
-        feed = Feed(url=url)
-        table.insert(_feed_to_json(feed))
-    return feed
+    with store.state_batch() as batch:
+        return batch.add_feed(Feed(url=url))
 
 
-def remove_feed(store: ClaimStore, url: str) -> bool:
+def remove_feed(store: Store, url: str) -> bool:
     """Stop following a feed. Its items stay remembered, so adding it back re-ingests nothing."""
     try:
         url = normalise_feed_url(url)
     except ValueError:
         return False
-    with store.batch() as batch:
-        table = batch.table(FEEDS)
-        ids = [doc.doc_id for doc in table if doc.get("url") == url]
-        if ids:
-            table.remove(doc_ids=ids)
-    return bool(ids)
+    with store.state_batch() as batch:
+        return batch.remove_feed(url)
 
 
-def list_feeds(store: ClaimStore) -> list[Feed]:
+def list_feeds(store: Store) -> list[Feed]:
     """Feeds in the order they were added."""
-    return [_feed_from_json(row) for row in store.table_rows(FEEDS)]
+    return store.feeds()
 
 
-def get_feed(store: ClaimStore, url: str) -> Feed | None:
+def get_feed(store: Store, url: str) -> Feed | None:
     url = normalise_feed_url(url)
     return next((f for f in list_feeds(store) if f.url == url), None)
-
-
-def _feed_to_json(feed: Feed) -> dict[str, Any]:
-    return {
-        "url": feed.url,
-        "title": feed.title,
-        "etag": feed.etag,
-        "last_modified": feed.last_modified,
-        "failures": feed.failures,
-        "next_poll": feed.next_poll.isoformat() if feed.next_poll else None,
-        "last_error": feed.last_error,
-    }
-
-
-def _feed_from_json(record: Mapping[str, Any]) -> Feed:
-    stamp = record.get("next_poll")
-    return Feed(
-        url=record["url"],
-        etag=record.get("etag"),
-        last_modified=record.get("last_modified"),
-        failures=int(record.get("failures") or 0),
-        next_poll=_utc(datetime.fromisoformat(stamp)) if stamp else None,
-        last_error=record.get("last_error"),
-        title=record.get("title"),
-    )
-
-
-def _item_record(
-    feed_url: str, item: FeedItem, digest: str | None, doc: str | None, now: datetime
-) -> dict[str, Any]:
-    return {
-        "feed": feed_url,
-        "guid": item.guid,
-        "link": item.link,
-        "hash": digest,
-        "doc": doc,
-        "seen": now.isoformat(),
-    }
 
 
 class _Seen:
     """Every guid, link and content hash already taken, from the feed tables and the store's documents."""
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]], document_hashes: Iterable[str]) -> None:
+    def __init__(self, items: Iterable[SeenItem], document_hashes: Iterable[str]) -> None:
         self.guids: set[tuple[str, str]] = set()
         self.links: set[str] = set()
         self.hashes: set[str] = set(document_hashes)
-        for row in rows:
-            self.add(row.get("feed") or "", row.get("guid"), row.get("link"), row.get("hash"))
+        for item in items:
+            self.add(item.feed, item.guid, item.link, item.hash)
 
     def knows(self, feed_url: str, item: FeedItem) -> bool:
         return (item.guid is not None and (feed_url, item.guid) in self.guids) or (
@@ -372,13 +306,13 @@ class _Outcome:
 
     feed: Feed
     articles: list[Article] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    items: list[SeenItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     failed: bool = False
 
 
 def poll_once(
-    store: ClaimStore,
+    store: Store,
     fetcher: Fetcher,
     *,
     nlp: Language | None = None,
@@ -394,7 +328,7 @@ def poll_once(
     """
     now = _utc(now or datetime.now(UTC))
     feeds = [f for f in list_feeds(store) if not only_due or is_due(f, now)]
-    seen = _Seen(store.table_rows(FEED_ITEMS), store.seen_documents().values())
+    seen = _Seen(store.feed_items(), store.seen_documents().values())
     outcomes = [_poll_feed(feed, fetcher, seen, now, poll_interval, max_new_items) for feed in feeds]
     articles = [a for o in outcomes for a in o.articles]
     claims_added = ingest(store, articles, nlp=nlp, now=now).claims_added if articles else 0
@@ -451,7 +385,9 @@ def _read_new_items(feed: Feed, fetcher: Fetcher, seen: _Seen, now: datetime, li
         is_new = article is not None and digest not in seen.hashes
         if article is not None and is_new:
             outcome.articles.append(article)
-        outcome.rows.append(_item_record(feed.url, item, digest, doc_id if is_new else None, now))
+        outcome.items.append(
+            SeenItem(feed.url, item.guid, item.link, digest, doc_id if is_new else None, now)
+        )
         seen.add(feed.url, item.guid, item.link, digest)
     validators = (result.etag, result.last_modified) if complete else (feed.etag, feed.last_modified)
     outcome.feed = Feed(
@@ -522,19 +458,14 @@ def _from_page(article: Article, item: FeedItem, feed_title: str | None) -> Arti
     )
 
 
-def _remember(store: ClaimStore, outcomes: list[_Outcome]) -> None:
-    """Feed states and seen items in one write; feeds removed while we polled stay removed."""
+def _remember(store: Store, outcomes: list[_Outcome]) -> None:
+    """Feed states and seen items in one write, after the claims; feeds removed while we polled stay
+    removed."""
     if not outcomes:
         return
-    with store.batch() as batch:
-        table = batch.table(FEEDS)
-        where = {doc.get("url"): doc.doc_id for doc in table}
-        for outcome in outcomes:
-            if outcome.feed.url in where:
-                table.update(_feed_to_json(outcome.feed), doc_ids=[where[outcome.feed.url]])
-        rows = [row for o in outcomes for row in o.rows]
-        if rows:
-            batch.table(FEED_ITEMS).insert_multiple(rows)
+    with store.state_batch() as batch:
+        batch.update_feeds(o.feed for o in outcomes)
+        batch.add_feed_items(item for o in outcomes for item in o.items)
 
 
 def _utc(moment: datetime) -> datetime:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from data.store import ClaimStore
-from scheduler.digest import RUNS, Limits, bot_sender, due_day, send_digest
+from bot.core import Core
+from data.port import Store
+from scheduler.digest import bot_sender
 
 log = logging.getLogger(__name__)
 
 
-def _store(context: ContextTypes.DEFAULT_TYPE) -> ClaimStore:
-    return context.bot_data["service"].store
+def _core(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    return context.bot_data["core"]
 
 
 def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
@@ -25,16 +26,7 @@ def _settings(context: ContextTypes.DEFAULT_TYPE) -> Settings:
 
 
 async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings = _settings(context)
-    day = datetime.now(ZoneInfo(settings.timezone)).date()
-    report = await send_digest(
-        _store(context),
-        bot_sender(context.bot),
-        day=day,
-        channel=settings.digest_chat,
-        when_empty=settings.digest_when_empty,
-        limits=Limits(per_second=settings.send_rate),
-    )
+    report = await _core(context).send_digest(bot_sender(context.bot))
     log.info(
         "digest %s: %d sent, %d already served, %d blocked",
         report.day,
@@ -44,42 +36,29 @@ async def daily_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-def catch_up_day(store: ClaimStore, settings: Settings, now: datetime) -> str | None:
+def catch_up_day(store: Store, settings: Settings, now: datetime) -> str | None:
     """The day whose digest should go out now because its time passed while the bot was down, if any.
 
     Only a bot that has sent digests before catches up: a first start does not post yesterday's."""
-    runs = store.table_rows(RUNS)
-    if not runs:
-        return None
-    day = due_day(now, settings.digest_time, settings.timezone).isoformat()
-    return None if any(r["day"] == day for r in runs) else day
+    day = Core(store, settings).catch_up_day(now)
+    return day.isoformat() if day else None
 
 
 async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
-    settings, store = _settings(context), _store(context)
-    day = await asyncio.to_thread(catch_up_day, store, settings, datetime.now(UTC))
+    app = _core(context)
+    day = await asyncio.to_thread(app.catch_up_day, datetime.now(UTC))
     if day is None:
         return
     log.info("the digest of %s was due while the bot was down; sending it now", day)
-    await send_digest(
-        store,
-        bot_sender(context.bot),
-        day=datetime.fromisoformat(day).date(),
-        channel=settings.digest_chat,
-        when_empty=settings.digest_when_empty,
-        limits=Limits(per_second=settings.send_rate),
-    )
+    await app.send_digest(bot_sender(context.bot), day=day)
 
 
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
-    from scheduler.feeds import poll_once  # spaCy and feed parsing load only when feeds are polled
-    from scheduler.fetch import Fetcher
-
-    interval = timedelta(minutes=_settings(context).poll_minutes)
+    from scheduler.fetch import Fetcher  # feed parsing and spaCy load only when feeds are polled
 
     def poll() -> object:
         with Fetcher() as fetcher:
-            return poll_once(_store(context), fetcher, poll_interval=interval)
+            return _core(context).poll(fetcher)
 
     log.info("feeds polled: %s", await asyncio.to_thread(poll))
 

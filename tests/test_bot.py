@@ -236,7 +236,10 @@ class _Page(BaseHTTPRequestHandler):
         pass
 
 
-def test_admins_ingest_pages_and_files_and_everyone_else_is_refused(store: ClaimStore) -> None:
+def test_admins_ingest_pages_and_files_and_everyone_else_is_refused(
+    store: ClaimStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_ALLOW_PRIVATE_URLS", "1")  # the page is served on 127.0.0.1
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/dam"

@@ -62,5 +62,7 @@ def test_a_fan_out_killed_part_way_resumes_and_serves_no_one_twice(tmp_path: Pat
         assert b"Digest of" in out
         received = Counter(m["chat_id"] for m in fake.sent)
     recipients = ["@claims_channel", *CHATS]
-    parts = len(store.table_rows("digest_runs")[0]["messages"])
+    run = store.digest_run(store.digest_days()[0])
+    assert run is not None
+    parts = len(run.messages)
     assert {chat: received[chat] for chat in recipients} == dict.fromkeys(recipients, parts)

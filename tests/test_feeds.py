@@ -169,6 +169,7 @@ def site() -> Iterator[NewsSite]:
 @pytest.fixture
 def fetcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[Fetcher]:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("CLAIMBOT_ALLOW_PRIVATE_URLS", "1")  # the test site is on 127.0.0.1
     with Fetcher(timeout=TIMEOUT) as client:
         yield client
 
@@ -285,10 +286,10 @@ def test_a_reordered_redated_or_republished_feed_adds_nothing(
     assert store.claims() == claims and store.seen_documents() == documents
     # the re-published page was fetched once to hash it, and is remembered by its guid, link and hash
     assert len(site.requests("/news/bus-fares-explained.html")) == 1
-    rows = store.table_rows(feeds.FEED_ITEMS)
-    copy = next(r for r in rows if r["guid"] == "valley-wire-2040")
-    original = next(r for r in rows if r["guid"] == "valley-wire-1002")
-    assert copy["hash"] == original["hash"] and copy["doc"] is None
+    rows = store.feed_items()
+    copy = next(r for r in rows if r.guid == "valley-wire-2040")
+    original = next(r for r in rows if r.guid == "valley-wire-1002")
+    assert copy.hash == original.hash and copy.doc is None
 
     poll_once(store, fetcher, nlp=nlp, now=NOW + 2 * INTERVAL)
     assert len(site.requests("/news/bus-fares-explained.html")) == 1
@@ -326,7 +327,7 @@ def test_an_item_with_no_page_and_no_summary_is_tried_again_next_round(
     assert first.errors == [
         f"item {site.url('/news/later.html')}: HTTP 404 Not Found, and the feed gives no summary"
     ]
-    assert store.table_rows(feeds.FEED_ITEMS) == []
+    assert store.feed_items() == []
     stored = get_feed(store, site.url("/later.xml"))
     assert stored is not None and stored.etag is None  # so the next poll gets the whole feed again
 
@@ -617,6 +618,7 @@ def test_the_size_cap_and_the_timeout_raise_fetch_errors(
     site: NewsSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("CLAIMBOT_ALLOW_PRIVATE_URLS", "1")  # the test site is on 127.0.0.1
     with Fetcher(timeout=TIMEOUT, max_bytes=500) as small:
         with pytest.raises(FetchError, match=r"too large \(1196 bytes; the limit is 500\)") as caught:
             small.fetch(site.url("/news/river-flood.html"))

@@ -25,8 +25,9 @@ from bot.ingest import read_path
 from bot.models import Article
 from bot.pipeline import content_hash, ingest
 from data.ledger import SENT, DeliveryLedger
+from data.records import SeenItem
 from data.storage import StoreError
-from data.store import SCHEMA, ClaimStore, StoredArticle, articles_path
+from data.store import SCHEMA, ClaimStore, StoredArticle, articles_path, state_path
 from scheduler.digest import prepare
 from scheduler.feeds import add_feed
 
@@ -78,10 +79,13 @@ def read(name: str) -> list[Article]:
 
 
 def other_tables(path: Path) -> dict[str, Any]:
-    """Everything in the claims file reextract must leave alone."""
-    return {
+    """Everything in the claims and state files reextract must leave alone."""
+    tables = {
         k: v for k, v in json.loads(path.read_bytes()).items() if k not in ("claims", "speakers", "_meta")
     }
+    if state_path(path).exists():
+        tables |= {k: v for k, v in json.loads(state_path(path).read_bytes()).items() if k != "_meta"}
+    return tables
 
 
 def first_seen(store: ClaimStore) -> dict[str, datetime | None]:
@@ -152,7 +156,9 @@ def test_each_file_is_written_only_when_its_part_changed_texts_first(
         batch.mark_documents({"a-2": "h2"})
     with store.batch() as batch:
         batch.articles()  # reading loads the file but writes nothing
-    assert replaced == ["claims.articles.json", "claims.json", "claims.articles.json", "claims.json"]
+    assert replaced == [
+        "claims.articles.json", "claims.json", "claims.state.json", "claims.articles.json", "claims.json"
+    ]  # fmt: skip
 
 
 def test_a_crash_between_the_two_writes_loses_nothing(
@@ -225,7 +231,7 @@ def test_a_store_of_the_previous_release_still_reads(
     assert set(old_store.seen_documents()) == OLD_DOCS | {"grid-record"}
     assert old_store.subscribers() == [1001, -1002002]
     assert old_store.state(WATERMARK) == T1.isoformat()
-    assert [r["url"] for r in old_store.table_rows("feeds")] == ["https://example-outlet.test/news/feed.xml"]
+    assert [f.url for f in old_store.feeds()] == ["https://example-outlet.test/news/feed.xml"]
     assert old_store.articles() == []
 
     rows = [json.loads(line) for line in cli(capsys, "--db", old_store.path, "claims", "--json").splitlines()]
@@ -302,7 +308,7 @@ def new_store_files(tmp_path_factory: pytest.TempPathFactory, nlp: Language) -> 
     with store.batch() as batch:
         batch.subscribe(1001)
         batch.subscribe(-1002002)
-        batch.table("feed_items").insert({"feed": "https://example-outlet.test/feed.xml", "guid": "g1"})
+        batch.add_feed_items([SeenItem("https://example-outlet.test/feed.xml", "g1", None, None, None, None)])
     add_feed(store, "https://example-outlet.test/feed.xml")
     run = prepare(store, T1.date(), T1, None, when_empty=False)
     assert run.messages and run.recipients == (1001, -1002002)

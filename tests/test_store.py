@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from tinydb import TinyDB
 
 import data.store as store_module
 from bot.models import Claim, Figure, Source, Speaker
+from data.records import Feed
 from data.storage import AtomicJSONStorage, StoreError
-from data.store import ClaimStore, claim_from_json, claim_to_json
+from data.store import ClaimStore, claim_from_json, claim_to_json, state_path
 
 FULL = Claim(
     id="c-full",
@@ -162,14 +164,69 @@ def test_documents_are_remembered_with_their_hash(path: Path) -> None:
     assert store.seen_documents() == {"doc-1": "aaa", "doc-2": "ccc"}
 
 
-def test_generic_tables_and_counts(path: Path) -> None:
+def test_state_lives_in_its_own_file_and_counts(path: Path) -> None:
     store = ClaimStore(path)
     with store.batch() as batch:
-        batch.table("feeds").insert({"url": "https://example.org/feed.xml", "title": "Example"})
+        batch.add_feed(Feed(url="https://example.org/feed.xml", title="Example"))
         batch.put_claims([MINIMAL])
-    assert store.table_rows("feeds") == [{"url": "https://example.org/feed.xml", "title": "Example"}]
-    assert store.table_rows("subscribers") == []
+    assert store.feeds() == [Feed(url="https://example.org/feed.xml", title="Example")]
+    assert store.subscribers() == []
     assert store.count() == {"claims": 1, "documents": 0, "feeds": 1, "speakers": 0}
+    assert set(json.loads(path.read_text())) == {"_meta", "claims"}
+    assert set(json.loads(state_path(path).read_text())) == {"_meta", "feeds"}
+
+
+def test_a_subscribe_never_reads_or_rewrites_the_claims(
+    path: Path, replaces: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put(path, MINIMAL)
+    replaces.clear()
+    reads: list[Path] = []
+    real = AtomicJSONStorage.read
+
+    def counting(self: AtomicJSONStorage) -> Any:
+        reads.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", counting)
+    with ClaimStore(path).state_batch() as state:
+        state.subscribe(42)
+    assert replaces == [str(state_path(path))]
+    assert path not in reads
+    assert ClaimStore(path).subscribers() == [42]
+
+
+def test_an_older_store_s_state_moves_to_its_own_file_and_nothing_is_lost(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    old = {
+        "_meta": {"1": {"schema": 2}},
+        "claims": {"1": claim_to_json(MINIMAL)},
+        "subscribers": {"1": {"chat": 7}},
+        "state": {"1": {"key": "digest_watermark", "value": "2026-01-01T00:00:00+00:00"}},
+        "feeds": {"1": {"url": "https://example.org/feed.xml"}},
+    }
+    path.write_text(json.dumps(old))
+    store = ClaimStore(path)
+    assert store.subscribers() == [7]  # read from the old file while there is no state file
+    assert not state_path(path).exists()
+    with store.batch() as batch:
+        batch.put_claims([FULL])
+    assert set(json.loads(path.read_text())) == {"_meta", "claims"}
+    assert json.loads(path.read_text())["_meta"] == {"1": {"schema": store_module.SCHEMA}}
+    assert store.subscribers() == [7] and store.state("digest_watermark") == "2026-01-01T00:00:00+00:00"
+    assert [f.url for f in store.feeds()] == ["https://example.org/feed.xml"]
+
+
+def test_a_state_batch_on_an_older_store_copies_its_state_first(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"claims": {}, "subscribers": {"1": {"chat": 7}}}))
+    with ClaimStore(path).state_batch() as state:
+        state.subscribe(8)
+    assert ClaimStore(path).subscribers() == [7, 8]
+    with ClaimStore(path).batch() as batch:  # the claims file drops its copy; the state file has it
+        batch.put_claims([MINIMAL])
+    assert "subscribers" not in json.loads(path.read_text())
+    assert ClaimStore(path).subscribers() == [7, 8]
 
 
 def test_a_batch_sees_what_others_wrote_and_its_own_puts(path: Path) -> None:
@@ -200,8 +257,8 @@ def test_a_batch_writes_the_file_exactly_once(path: Path, replaces: list[str]) -
             batch.put_claims([Claim(id=f"c{i}", speaker="s", statement="t")])
         batch.put_speakers([Speaker("s")])
         batch.mark_documents({"d": "h"})
-        batch.table("feeds").insert({"url": "u"})
-    assert replaces == [str(path)]
+        batch.add_feed(Feed(url="u"))
+    assert replaces == [str(path), str(state_path(path))]  # claims first, then the state
     assert ClaimStore(path).count()["claims"] == 20
 
 
@@ -352,7 +409,9 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(path: Path, monkeypatch:
         batch.put_claims([FULL])
     assert str(path) in str(error.value)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["claims.json", "claims.json.lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "claims.json", "claims.json.lock", "claims.state.json", "claims.state.json.lock"
+    ]  # fmt: skip
 
 
 def test_a_batch_removes_temp_files_left_by_a_killed_writer(path: Path) -> None:
@@ -362,3 +421,42 @@ def test_a_batch_removes_temp_files_left_by_a_killed_writer(path: Path) -> None:
     put(path, FULL)
     assert not stale.exists()
     assert len(ClaimStore(path).claims()) == 2
+
+
+def test_one_store_object_sees_other_writers_and_is_not_changed_by_a_failed_batch(path: Path) -> None:
+    """The store keeps the claims file's tables between calls; they must follow the file, and a batch
+    must change only its own copy until it is written."""
+    mine, other = ClaimStore(path), ClaimStore(path)
+    put(path, MINIMAL)
+    assert [c.id for c in mine.claims()] == [MINIMAL.id]
+    with other.batch() as batch:
+        batch.put_claims([FULL])
+    assert [c.id for c in mine.claims()] == [MINIMAL.id, FULL.id]
+    before, _ = mine.snapshot()
+    with pytest.raises(ValueError, match="boom"), mine.batch() as batch:
+        batch.put_claims([replace(MINIMAL, statement="Changed."), UNICODE])
+        batch.replace_speakers([Speaker("x")])
+        raise ValueError("boom")
+    assert mine.claims() == other.claims() == [MINIMAL, FULL]
+    assert list(before) == [MINIMAL, FULL] and mine.speakers() == []
+
+
+def test_an_ingest_reads_the_claims_file_once(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    put(path, MINIMAL)
+    store = ClaimStore(path)
+    reads: list[Path] = []
+    real = AtomicJSONStorage.read
+
+    def counting(self: AtomicJSONStorage) -> Any:
+        reads.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", counting)
+    store.seen_documents()  # what an ingest asks before it parses
+    with store.batch() as batch:
+        batch.put_claims([FULL])
+    assert reads.count(path) == 1
+    with store.batch() as batch:  # after its own write, not even once
+        batch.put_claims([UNICODE])
+    assert reads.count(path) == 1
+    assert ClaimStore(path).claims() == [MINIMAL, FULL, UNICODE]

@@ -4,6 +4,12 @@ Fatal problems with what the user named (missing file, unknown type) raise ReadE
 inside a file (a bad jsonl line, a page with no article text, a file in a directory that cannot be
 read) are returned as Problems so one bad record never stops an ingest run.
 
+Every input is bounded before it is parsed: a file larger than `max_chars` bytes (CLAIMBOT_MAX_ARTICLE_CHARS)
+and a .jsonl line longer than that many characters are refused as a failed Problem, and a .jsonl line nested
+too deeply for the JSON parser is one failed line, not a failed file. Texts that are long but allowed are
+cut into parts at paragraph boundaries (`text_spans`) by the pipeline, so the parser never meets a text over
+its own limit.
+
 Metadata given by the caller (outlet, url, published) overrides what a .txt or .html file says
 about itself, because the caller knows better than a scraped page; for .jsonl, whose lines carry
 their own metadata, it only fills fields a line leaves empty. For a directory, outlet and
@@ -13,6 +19,7 @@ published are passed to every file, url is not (each article has its own).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +29,7 @@ from typing import Any
 
 import trafilatura
 
+from bot.config import max_article_chars
 from bot.ingest.clean import clean_text, is_body_line, looks_like_headline, normalise_line, split_date_prefix
 from bot.models import Article
 
@@ -32,11 +40,14 @@ __all__ = [
     "article_from_html",
     "article_from_text",
     "read_path",
+    "text_spans",
 ]
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".jsonl", ".html", ".htm")
 
 # How far into an article a headline may sit (after menus, promos and the like).
+log = logging.getLogger(__name__)
+
 _TITLE_SCAN_LINES = 8
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 
@@ -47,10 +58,14 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """A non-fatal problem: `where` is a path or 'path:line', `message` says what was wrong."""
+    """A non-fatal problem: `where` is a path or 'path:line', `message` says what was wrong.
+
+    `failed` marks an input that was refused or could not be read at all (too large, nested too deeply,
+    unreadable), as opposed to a note about a record (a malformed line, a page with no article text)."""
 
     where: str
     message: str
+    failed: bool = False
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -65,16 +80,28 @@ def read_path(
     outlet: str | None = None,
     url: str | None = None,
     published: date | None = None,
+    max_chars: int | None = None,
 ) -> Result:
-    """Read one file or every supported file directly inside a directory (sorted, not recursive)."""
+    """Read one file or every supported file directly inside a directory (sorted, not recursive).
+
+    `max_chars` defaults to the CLAIMBOT_MAX_ARTICLE_CHARS setting."""
     path = Path(path)
+    limit = max_article_chars() if max_chars is None else max_chars
     if path.is_dir():
-        return _read_dir(path, outlet=outlet, published=published)
+        return _read_dir(path, outlet=outlet, published=published, max_chars=limit)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise ReadError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; expected one of {kinds}")
-    return reader(path, outlet, url, published)
+    try:
+        return reader(path, outlet, url, published, limit)
+    except _TooLarge as err:
+        return [], [Problem(str(path), str(err), failed=True)]
+    except (ReadError, MemoryError):
+        raise
+    except Exception as err:  # a reader or cleaner bug on one odd file is that file's problem only
+        log.exception("reading %s failed", path)
+        return [], [Problem(str(path), f"could not be read ({type(err).__name__}: {err})", failed=True)]
 
 
 def article_from_text(
@@ -154,7 +181,31 @@ def guess_title(text: str) -> str | None:
 _HTML_FIELDS = ("text", "title", "sitename", "url", "date")
 
 
-def _read_dir(path: Path, *, outlet: str | None, published: date | None) -> Result:
+def text_spans(text: str, limit: int) -> list[tuple[int, int]]:
+    """(start, end) offsets cutting a text into parts of at most `limit` characters, each ending at a
+    paragraph break where there is one, else at a line or sentence end, else at a space: a parser with a
+    length limit then reads every part, and no sentence is cut unless a paragraph is longer than a part."""
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", "? ", "! ", " "):
+            found = window.rfind(mark)
+            if found > 0:
+                cut = found + len(mark)
+                break
+        end = start + (cut if cut > 0 else limit)
+        spans.append((start, end))
+        start = end
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _read_dir(path: Path, *, outlet: str | None, published: date | None, max_chars: int) -> Result:
     articles: list[Article] = []
     problems: list[Problem] = []
     entries = sorted(
@@ -166,17 +217,26 @@ def _read_dir(path: Path, *, outlet: str | None, published: date | None) -> Resu
         problems.append(Problem(str(path), f"no {', '.join(SUPPORTED_SUFFIXES)} files in this directory"))
     for entry in entries:
         try:
-            found, trouble = read_path(entry, outlet=outlet, published=published)
+            found, trouble = read_path(entry, outlet=outlet, published=published, max_chars=max_chars)
         except ReadError as err:
-            problems.append(Problem(str(entry), str(err).removeprefix(f"{entry}: ")))
+            problems.append(Problem(str(entry), str(err).removeprefix(f"{entry}: "), failed=True))
             continue
         articles.extend(found)
         problems.extend(trouble)
     return articles, problems
 
 
-def _read_bytes(path: Path) -> bytes:
+class _TooLarge(Exception):
+    """A file over the size cap: refused before a byte of it is read."""
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise _TooLarge(
+                f"too large to read ({size:,} bytes; the limit is {max_bytes:,}, CLAIMBOT_MAX_ARTICLE_CHARS)"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise ReadError(f"{path}: no such file or directory") from None
@@ -201,17 +261,21 @@ def _decode(data: bytes, where: str) -> tuple[str, list[Problem]]:
         return text, [Problem(where, f"not valid UTF-8 (byte {first_bad}); undecodable bytes replaced")]
 
 
-def _read_txt(path: Path, outlet: str | None, url: str | None, published: date | None) -> Result:
-    text, problems = _decode(_read_bytes(path), str(path))
+def _read_txt(
+    path: Path, outlet: str | None, url: str | None, published: date | None, max_chars: int
+) -> Result:
+    text, problems = _decode(_read_bytes(path, max_chars), str(path))
     article = article_from_text(text, doc_id=path.stem, outlet=outlet, url=url, published=published)
     if article is None:
         return [], [*problems, Problem(str(path), "no article text left after removing page noise")]
     return [article], problems
 
 
-def _read_html(path: Path, outlet: str | None, url: str | None, published: date | None) -> Result:
+def _read_html(
+    path: Path, outlet: str | None, url: str | None, published: date | None, max_chars: int
+) -> Result:
     # bytes, so that trafilatura honours the page's own charset declaration
-    article = article_from_html(_read_bytes(path), doc_id=path.stem, url=url)
+    article = article_from_html(_read_bytes(path, max_chars), doc_id=path.stem, url=url)
     if article is None:
         return [], [Problem(str(path), "no article text found in the page")]
     return [_override(article, outlet=outlet, url=url, published=published)], []
@@ -232,8 +296,11 @@ class _BadRecord(ValueError):
     """A jsonl line that is JSON but not a usable article."""
 
 
-def _read_jsonl(path: Path, outlet: str | None, url: str | None, published: date | None) -> Result:
-    text, problems = _decode(_read_bytes(path), str(path))
+def _read_jsonl(
+    path: Path, outlet: str | None, url: str | None, published: date | None, max_chars: int
+) -> Result:
+    # a .jsonl holds many articles: the cap is per line, and the file may be a hundred times larger
+    text, problems = _decode(_read_bytes(path, max_chars * _JSONL_FILE_FACTOR), str(path))
     articles: list[Article] = []
     seen_ids: dict[str, int] = {}
     # split on \n only: JSON strings may hold raw U+2028 and friends, which splitlines() would cut at
@@ -241,15 +308,29 @@ def _read_jsonl(path: Path, outlet: str | None, url: str | None, published: date
         if not raw.strip():
             continue
         where = f"{path}:{lineno}"
+        if len(raw) > max_chars:
+            message = f"too large to read ({len(raw):,} characters; the limit is {max_chars:,})"
+            problems.append(Problem(where, message, failed=True))
+            continue
         try:
             record = json.loads(raw)
         except json.JSONDecodeError as err:
             problems.append(Problem(where, f"invalid JSON ({err.msg} at column {err.colno})"))
             continue
+        except RecursionError:
+            problems.append(Problem(where, "invalid JSON (nested too deeply to read)", failed=True))
+            continue
+        except ValueError as err:  # e.g. an integer of thousands of digits
+            problems.append(Problem(where, f"invalid JSON ({err})", failed=True))
+            continue
         try:
             article = _article_from_record(record, f"{path.stem}-{lineno}", outlet, url, published)
         except _BadRecord as err:
             problems.append(Problem(where, str(err)))
+            continue
+        except Exception as err:  # a cleaner bug on one odd record loses that line only
+            log.exception("reading %s failed", where)
+            problems.append(Problem(where, f"could not be read ({type(err).__name__}: {err})", failed=True))
             continue
         if article is None:
             problems.append(Problem(where, "no article text left after removing page noise"))
@@ -315,7 +396,8 @@ def _parse_date(value: object) -> date | None:
         return None
 
 
-_Reader = Callable[[Path, str | None, str | None, date | None], Result]
+_JSONL_FILE_FACTOR = 100
+_Reader = Callable[[Path, str | None, str | None, date | None, int], Result]
 _READERS: dict[str, _Reader] = {
     ".txt": _read_txt,
     ".jsonl": _read_jsonl,
