@@ -22,7 +22,7 @@ from bot.config import Settings
 from bot.core import Core
 from bot.logs import protect_logs
 from data.port import Store
-from handlers import admin, ask, latest, start, subscribe, who
+from handlers import admin, ask, chart, latest, start, subscribe, who
 from handlers.common import AnswerCache
 from handlers.errors import on_error
 from scheduler.jobs import schedule
@@ -41,9 +41,10 @@ COMMANDS: list[tuple[str, str, bool, Callback]] = [
     ),
     ("who", "a speaker's card: /who Syrskyi", False, who.who),
     ("latest", "the newest claims", False, latest.latest),
+    ("chart", "figures over time: /chart who said how many soldiers died", False, chart.chart),
     ("subscribe", "get the daily digest in this chat", False, subscribe.subscribe),
     ("unsubscribe", "stop the daily digest in this chat", False, subscribe.unsubscribe),
-    ("digest", "preview the next digest", False, subscribe.preview),
+    ("digest", "preview the next digest; /digest full for every new claim", False, subscribe.preview),
     ("ingest", "admins: read an article from a web address", True, admin.ingest_url),
     ("stats", "admins: what the store holds", True, admin.stats),
     ("feeds", "admins: the news feeds; /feeds add URL, /feeds remove URL", True, admin.feeds),
@@ -91,6 +92,7 @@ def build_application(settings: Settings, store: Store) -> Application:
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~private, ask.group_text))
     application.add_handler(CallbackQueryHandler(ask.button))
     application.add_handler(InlineQueryHandler(ask.inline))
+    application.add_handler(MessageHandler(filters.COMMAND, start.unknown))  # after every known command
     application.add_error_handler(on_error)
     schedule(application, settings)
     return application

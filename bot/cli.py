@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from bot.ask.answer import Answer
+from bot.ask.match import MAX_CLAIMS
 from bot.ask.render import html_to_text, render_answer
 from bot.config import SettingsError, load_settings
 from bot.core import Core
@@ -19,6 +22,20 @@ from bot.models import Article, Claim
 from data.backends import open_store
 from data.codec import claim_to_json
 from data.port import Store, StoreError
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    """ "1 feed", "2 feeds", "1 chat": a count with its noun in the right number."""
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimbot")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 class CliError(Exception):
@@ -32,15 +49,25 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
 
 
+_DB_HELP = "the TinyDB file, or a postgresql:// URL (default: $CLAIMBOT_DB or ./claimbot.json)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimbot", description="Who said what, with which figures, and who reported it."
     )
-    parser.add_argument(
-        "--db",
-        help="the TinyDB file, or a postgresql:// URL (default: $CLAIMBOT_DB or ./claimbot.json)",
-    )
+    parser.add_argument("--db", help=_DB_HELP)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    # --db is also taken after the command ("claimbot stats --db x.json"); it is not set there unless given
+    db_after = argparse.ArgumentParser(add_help=False)
+    db_after.add_argument("--db", default=argparse.SUPPRESS, help=_DB_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    real_add = sub.add_parser
+
+    def add_parser(name: str, **kwargs: object) -> argparse.ArgumentParser:
+        return real_add(name, parents=[db_after], **kwargs)  # type: ignore[arg-type]
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     p = sub.add_parser("ingest", help="read articles (.txt, .jsonl, .html, folders) and store their claims")
     p.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
@@ -64,6 +91,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("question", help="the question, or - to read one question a line from standard input")
     p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.add_argument("--all", action="store_true", help="every matching claim, not only the first five")
+
+    p = sub.add_parser("chart", help="draw the figures an answer cites over time, as a PNG")
+    p.add_argument("question", help='e.g. "who said how many North Korean soldiers were killed"')
+    p.add_argument("-o", "--output", type=Path, default=Path("claimbot-chart.png"), help="the PNG to write")
 
     sub.add_parser("chat", help="ask questions at an interactive prompt (no Telegram needed)")
 
@@ -73,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--preview", action="store_true", help="print the next digest")
     mode.add_argument("--send", action="store_true", help="send today's digest once (for cron) and exit")
+    p.add_argument("--full", action="store_true", help="with --preview: every new claim, not the top ones")
 
     p = sub.add_parser("feeds", help="the news feeds polled for new articles")
     feeds = p.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
@@ -100,6 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # "claimbot claims | head": the reader has gone; say nothing more, even at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     finally:
         if store is not None:
             store.close()
@@ -127,9 +164,9 @@ def _ingest(core: Core, args: argparse.Namespace) -> int:
     problems += len(report.failed)
     failed += len(report.failed)
     print(
-        f"{report.articles} articles read ({report.unchanged} already stored), "
-        f"{report.claims_added} new claims, {report.claims_merged} claims gained a source"
-        + (f"; {problems} problems reported above" if problems else "")
+        f"{_count(report.articles, 'article')} read ({report.unchanged} already stored), "
+        f"{_count(report.claims_added, 'new claim')}, {_count(report.claims_merged, 'claim')} gained a source"
+        + (f"; {_count(problems, 'problem')} reported above" if problems else "")
     )
     if report.texts_stored:
         print(
@@ -183,6 +220,9 @@ def _claims(core: Core, args: argparse.Namespace) -> int:
         for claim in claims:
             out.write(json.dumps(claim_to_json(claim), ensure_ascii=False) + "\n")
         return 0
+    if not claims and args.speaker:
+        print(f"No claims from a speaker whose name contains {args.speaker!r}.")
+        return 0
     if not claims:
         print("No claims stored yet. Feed some articles with `claimbot ingest FILE_OR_DIR`.")
         return 0
@@ -193,7 +233,7 @@ def _claims(core: Core, args: argparse.Namespace) -> int:
         print(f"{claim.speaker}  ({when})" + (f"  [{figures}]" if figures else ""))
         print(f"    {claim.statement}")
         print(f"    reported by: {outlets}" + (f"; via {claim.relayed_by}" if claim.relayed_by else ""))
-    print(f"\n{len(claims)} claims")
+    print(f"\n{_count(len(claims), 'claim')}")
     return 0
 
 
@@ -226,31 +266,97 @@ def _answer_json(answer: Answer) -> str:
 
 def _ask(core: Core, args: argparse.Namespace) -> int:
     questions = sys.stdin if args.question == "-" else [args.question]
+    shown = MAX_CLAIMS if args.all else 5
     for line in questions:
         answer = core.ask(line.strip())
         if args.json:
             print(_answer_json(answer), flush=True)
         else:
-            print(html_to_text("\n\n".join(render_answer(answer))), end="\n\n", flush=True)
+            print(html_to_text("\n\n".join(render_answer(answer, max_claims=shown))), end="\n\n", flush=True)
     return 0
 
 
-def _chat(core: Core, args: argparse.Namespace) -> int:
-    # one read; claims are built only when answered, headlines read only when a question needs them
-    index = core.answers.index
-    print(
-        f"claimbot: {len(index.claims)} claims loaded from {core.store.location}. "
-        "Ask a question; an empty line quits."
+def _chart(core: Core, args: argparse.Namespace) -> int:
+    from bot.chart import chart_of
+    from bot.chart_png import caption, draw
+
+    answer = core.ask(args.question)
+    chart = chart_of(answer)
+    if chart is None:
+        print("Nothing to draw: the answer has fewer than two dated figures counting the same thing.")
+        print(html_to_text("\n\n".join(render_answer(answer))))
+        return 1
+    args.output.write_bytes(draw(chart))
+    print(f"{caption(chart)}\nSaved {args.output}")
+    return 0
+
+
+CHAT_HELP = """Ask a question in your own words, or:
+  more            the next claims of the last answer
+  /latest         the newest claims
+  /who NAME       a speaker's card
+  /chart QUESTION draw the figures of an answer over time (saves a PNG)
+  /help           this list
+An empty line or /quit leaves."""
+
+
+def _wrapped(markup: Sequence[str]) -> str:
+    """Telegram HTML as terminal text, wrapped at word boundaries to the terminal's width."""
+    import shutil
+    import textwrap
+
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
+    lines = html_to_text("\n\n".join(markup)).split("\n")
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if line else line
+        for line in lines
     )
+
+
+def _chat(core: Core, args: argparse.Namespace) -> int:
+    """The bot's conversation in the terminal: the same answers, commands and "more"."""
+    from bot.ask.render import render_card, render_claims, render_latest
+
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history at the prompt, where the platform has it)
+    index = core.answers.index  # one read; claims are built only when answered
+    print(
+        f"claimbot: {_count(len(index.claims), 'claim')} loaded from {core.store.location}. "
+        "Ask a question; /help lists the commands, an empty line quits."
+    )
+    last: Answer | None = None
+    shown = 0
     while True:
         try:
             line = input("> ").strip()
         except EOFError:
             print()
             return 0
-        if not line:
+        command, _, rest = line.partition(" ")
+        if not line or command in ("/quit", "/exit"):
             return 0
-        print(html_to_text("\n\n".join(render_answer(core.ask(line)))) + "\n")
+        if command in ("/help", "/start"):
+            print(CHAT_HELP)
+        elif command == "/latest":
+            print(_wrapped(render_latest(core.latest(5))))
+        elif command == "/who":
+            card = core.who(rest) if rest.strip() else None
+            print(_wrapped(render_card(card, rest, () if card else core.closest_names(rest))))
+        elif command == "/chart":
+            _chart(core, argparse.Namespace(question=rest, output=Path("claimbot-chart.png")))
+        elif line.lower() == "more":
+            if last is None or shown >= len(last.claims):
+                print("Nothing more: ask a question first." if last is None else "That was all of them.")
+                continue
+            page = last.claims[shown : shown + 5]
+            shown += len(page)
+            print(_wrapped(render_claims([("", page)])))
+        elif command.startswith("/"):
+            print(f"I don't know {command}. /help lists what I can do.")
+        else:
+            last, shown = core.ask(line), 5
+            print(_wrapped(render_answer(last)))
+        print()
 
 
 def _run(core: Core, args: argparse.Namespace) -> int:
@@ -271,7 +377,7 @@ def _digest(core: Core, args: argparse.Namespace) -> int:
     settings = core.settings
     now = datetime.now(UTC)
     if args.preview:
-        parts = core.digest_preview(now)
+        parts = core.digest_preview(now, full=args.full)
         print(html_to_text("\n\n".join(parts)) if parts else "Nothing new since the last digest.")
         return 0
     import asyncio
@@ -284,8 +390,9 @@ def _digest(core: Core, args: argparse.Namespace) -> int:
         if report.busy:
             return "Another claimbot is sending the digest right now; nothing sent."
         return (
-            f"Digest of {report.day}: sent to {report.sent} chats, {report.skipped} already had it, "
-            f"{len(report.blocked)} blocked the bot, {len(report.failed)} failed."
+            f"Digest of {report.day}: sent to {_count(report.sent, 'chat')}, "
+            f"{report.skipped} already had it, {len(report.blocked)} blocked the bot, "
+            f"{len(report.failed)} failed."
         )
 
     from bot.logs import setup_logging, token_rejected
@@ -323,8 +430,8 @@ def _poll(core: Core, args: argparse.Namespace) -> int:
     with Fetcher() as fetcher:
         report = core.poll(fetcher, only_due=False)
     print(
-        f"{report.feeds_polled} feeds polled, {report.feeds_failed} failed, {report.items_new} new articles, "
-        f"{report.claims_added} new claims"
+        f"{_count(report.feeds_polled, 'feed')} polled, {report.feeds_failed} failed, "
+        f"{_count(report.items_new, 'new article')}, {_count(report.claims_added, 'new claim')}"
     )
     for error in report.errors:
         print(f"claimbot: warning: {error}", file=sys.stderr)
@@ -358,6 +465,7 @@ COMMANDS = {
     "stats": _stats,
     "reextract": _reextract,
     "ask": _ask,
+    "chart": _chart,
     "chat": _chat,
 }
 

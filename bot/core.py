@@ -162,13 +162,15 @@ class Core:
         now = now or datetime.now(UTC)
         return now.astimezone(ZoneInfo(self.settings.timezone)).date()
 
-    def digest_preview(self, now: datetime | None = None) -> list[str]:
-        """What the next digest would say now (Telegram HTML parts; empty when nothing is new). The CLI and
-        the bot both show this, so they agree on the day and on the claims."""
+    def digest_preview(self, now: datetime | None = None, *, full: bool = False) -> list[str]:
+        """What the next digest would say now (Telegram HTML parts; empty when nothing is new): the top
+        claims, or with `full` every new claim. The CLI and the bot both show this, so they agree on the
+        day and on the claims."""
         now = now or datetime.now(UTC)
         raw = self.store.state(WATERMARK)
         since = datetime.fromisoformat(raw) if raw else None
-        return render_digest(new_claims(self.answers.index.claims, since, now), self.digest_day(now))
+        claims = new_claims(self.answers.index.claims, since, now)
+        return render_digest(claims, self.digest_day(now), full=full)
 
     async def send_digest(
         self, send: Send, *, now: datetime | None = None, day: date | None = None

@@ -15,29 +15,38 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.ask.answer import FOUND, Answer
+from bot.ask.examples import example_questions
 from bot.ask.render import render_answer, render_claim, render_sources
+from bot.core import Core
 from bot.models import Claim
 from bot.render import figure_text
 from handlers.common import MAX_QUESTION, answers, core, send_html
 
 PAGE = 3  # claims per message in chat; the rest behind "More"
-EXAMPLES = (
-    "What did Zelensky say about North Korean losses?",
-    "Syrskyi on Russian losses",
-    "Who said 3,800 North Korean soldiers were killed?",
-)
+ASKED = "asked"  # chat setting: the questions behind recent buttons, so they work after a restart
+_ASKED_KEPT = 20  # questions remembered per chat
+_CALLBACK = re.compile(r"^(more|src|page):([0-9a-f]{1,16}):([0-9]{1,3})$")
 
 
-def _keyboard(key: str, answer: Answer, page: int) -> InlineKeyboardMarkup | None:
+def examples(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
+    """Example questions from what the store holds, each one answered (none on an empty store)."""
+    return example_questions(core(context).answers.index)
+
+
+def _keyboard(key: str, answer: Answer, page: int, *, sources: bool = False) -> InlineKeyboardMarkup | None:
+    if answer.status != FOUND:
+        return None
+    if sources:  # the sources of one page, and the way back to it
+        return InlineKeyboardMarkup([[InlineKeyboardButton("Back", callback_data=f"page:{key}:{page}")]])
     buttons = []
-    if answer.status == FOUND and len(answer.claims) > (page + 1) * PAGE:
+    if len(answer.claims) > (page + 1) * PAGE:
         buttons.append(InlineKeyboardButton("More results", callback_data=f"more:{key}:{page + 1}"))
-    if answer.status == FOUND:
-        buttons.append(InlineKeyboardButton("Sources", callback_data=f"src:{key}:{page}"))
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+    buttons.append(InlineKeyboardButton("Sources", callback_data=f"src:{key}:{page}"))
+    return InlineKeyboardMarkup([buttons])
 
 
 def _page(answer: Answer, page: int) -> Answer:
@@ -55,19 +64,34 @@ async def reply_to_question(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     if message is None:
         return
     question = question.strip()
-    if not question:
-        await message.reply_text("Ask me about who said what, e.g. “" + EXAMPLES[0] + "”")
-        return
-    if len(question) > MAX_QUESTION:
+    if not question or len(question) > MAX_QUESTION:
+        shown = await asyncio.to_thread(examples, context)
+        example = f", e.g. “{shown[0]}”" if shown else ""
+        too_long = f"That is a long message ({len(question)} characters). " if question else ""
         await message.reply_text(
-            f"That is a long message ({len(question)} characters). Ask one short question, under "
-            f"{MAX_QUESTION} characters, e.g. “{EXAMPLES[1]}”."
+            f"{too_long}Ask me one short question about who said what{example}.",
         )
         return
     answer = await asyncio.to_thread(core(context).ask, question)  # a re-index must not stall the bot
-    key = answers(context).put(answer)
+    chat = message.chat_id
+    key = answers(context).put(answer, chat)
+    if answer.status == FOUND:
+        await asyncio.to_thread(_remember, core(context), chat, key, question)
     parts = render_answer(_page(answer, 0), max_claims=PAGE)
     await send_html(message, parts, _keyboard(key, answer, 0))
+
+
+def _remember(the_core: Core, chat: int | str, key: str, question: str) -> None:
+    """Keep the question behind an answer's buttons in the chat's settings: after a restart the answer
+    is worked out again from it, in that chat only."""
+    asked = dict(the_core.chat_settings(chat).get(ASKED) or {})
+    asked[key] = question
+    the_core.set_chat_setting(chat, ASKED, dict(list(asked.items())[-_ASKED_KEPT:]))
+
+
+def _recall(the_core: Core, chat: int | str, key: str) -> Answer | None:
+    question = (the_core.chat_settings(chat).get(ASKED) or {}).get(key)
+    return the_core.ask(question) if isinstance(question, str) else None
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -104,26 +128,37 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kind, _, rest = query.data.partition(":")
     if kind == "ex":
         await query.answer()
-        index = int(rest) if rest.isdigit() and int(rest) < len(EXAMPLES) else 0
-        await reply_to_question(update, context, EXAMPLES[index])
+        shown = await asyncio.to_thread(examples, context)
+        index = int(rest) if rest.isascii() and rest.isdigit() else 0
+        if shown:
+            await reply_to_question(update, context, shown[index if index < len(shown) else 0])
         return
-    key, _, page_text = rest.partition(":")
-    answer = answers(context).get(key)
+    found = _CALLBACK.match(query.data)
+    chat = query.message.chat.id if query.message is not None else None
+    if found is None or chat is None:
+        await query.answer("That button is not one of mine.")
+        return
+    kind, key, page = found[1], found[2], int(found[3])
+    answer = answers(context).get(key, chat) or await asyncio.to_thread(_recall, core(context), chat, key)
     if answer is None:
         await query.answer("That answer has expired: please ask again.", show_alert=False)
         return
-    page = int(page_text) if page_text.isdigit() else 0
     await query.answer()
-    if kind == "more":
-        text = render_answer(_page(answer, page), max_claims=PAGE)[0]
-    else:
+    sources = kind == "src"
+    if sources:
         text = render_sources(_page(answer, page).claims)
-    await query.edit_message_text(
-        text,
-        parse_mode=ParseMode.HTML,
-        disable_web_page_preview=True,
-        reply_markup=_keyboard(key, answer, page),
-    )
+    else:
+        text = render_answer(_page(answer, page), max_claims=PAGE)[0]
+    try:
+        await query.edit_message_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
+            reply_markup=_keyboard(key, answer, page, sources=sources),
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise  # the same button pressed twice: the message already shows it
 
 
 def _gist(claim: Claim) -> str:

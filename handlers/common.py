@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import OrderedDict
 from collections.abc import Sequence
-from itertools import count
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -17,6 +17,7 @@ from bot.service import ClaimService
 
 MAX_QUESTION = 500  # characters; a longer message is not a question
 RECENT_ANSWERS = 500  # answers kept for their "more" and "sources" buttons
+KEY_BYTES = 6  # random bytes of an answer's button key (hex, so 12 of the 64 bytes callback data allows)
 
 
 def core(context: ContextTypes.DEFAULT_TYPE) -> Core:
@@ -62,22 +63,24 @@ async def send_html(
 
 
 class AnswerCache:
-    """Recent answers by short key, for buttons pressed after the reply went out (bounded, newest kept)."""
+    """Recent answers by random key and chat, for buttons pressed after the reply went out (bounded,
+    newest kept). Keys are random, so a key from before a restart is never another answer's; an answer
+    is only ever given back to the chat it was given in."""
 
     def __init__(self, size: int = RECENT_ANSWERS) -> None:
-        self._items: OrderedDict[str, Answer] = OrderedDict()
+        self._items: OrderedDict[str, tuple[int | str, Answer]] = OrderedDict()
         self._size = size
-        self._ids = count(1)
 
-    def put(self, answer: Answer) -> str:
-        key = format(next(self._ids), "x")
-        self._items[key] = answer
+    def put(self, answer: Answer, chat: int | str) -> str:
+        key = secrets.token_hex(KEY_BYTES)
+        self._items[key] = (chat, answer)
         while len(self._items) > self._size:
             self._items.popitem(last=False)
         return key
 
-    def get(self, key: str) -> Answer | None:
-        return self._items.get(key)
+    def get(self, key: str, chat: int | str) -> Answer | None:
+        found = self._items.get(key)
+        return found[1] if found is not None and found[0] == chat else None
 
 
 def answers(context: ContextTypes.DEFAULT_TYPE) -> AnswerCache:

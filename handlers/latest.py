@@ -7,7 +7,7 @@ import asyncio
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.ask.render import render_claims
+from bot.ask.render import render_latest
 from handlers.common import core, send_html
 
 
@@ -15,7 +15,4 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_message is None:
         return
     claims = await asyncio.to_thread(core(context).latest, 5)
-    if not claims:
-        await update.effective_message.reply_text("No claims stored yet.")
-        return
-    await send_html(update.effective_message, render_claims([("", claims)], title="<b>Latest claims</b>"))
+    await send_html(update.effective_message, render_latest(claims))

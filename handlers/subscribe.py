@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
-from handlers.common import core, send_html
+from handlers.common import core, is_admin, send_html
+
+
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group only its admins (and the bot's) change what the group gets; in a private chat, anyone.
+    Says so when not."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or chat.type == ChatType.PRIVATE or is_admin(update, context):
+        return True
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    if member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER):
+        return True
+    if message is not None:
+        await message.reply_text("Only this group's admins can change its digest.")
+    return False
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
+    if chat is None or message is None or not await may_change(update, context):
         return
     added = await asyncio.to_thread(core(context).subscribe, chat.id)
     await message.reply_text(
@@ -24,7 +40,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, message = update.effective_chat, update.effective_message
-    if chat is None or message is None:
+    if chat is None or message is None or not await may_change(update, context):
         return
     removed = await asyncio.to_thread(core(context).unsubscribe, chat.id)
     await message.reply_text(
@@ -33,11 +49,13 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def preview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/digest: what the next digest would say now."""
+    """/digest: what the next digest would say now; /digest full: every new claim."""
     message = update.effective_message
     if message is None:
         return
-    parts = await asyncio.to_thread(core(context).digest_preview)  # dated in CLAIMBOT_TZ, as the CLI does
+    full = [a.lower() for a in context.args or []] == ["full"]
+    # dated in CLAIMBOT_TZ, as the CLI does
+    parts = await asyncio.to_thread(partial(core(context).digest_preview, full=full))
     if not parts:
         await message.reply_text("Nothing new since the last digest.")
         return

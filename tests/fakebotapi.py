@@ -35,6 +35,7 @@ __all__ = [
 
 BOT_USERNAME = "claimbot_test_bot"
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span"}
 ALLOWED_TAGS |= {"tg-spoiler", "blockquote", "tg-emoji"}
 _TAG_ENTITY = {
@@ -368,6 +369,7 @@ class _State:
     retry_rules: list[_RetryRule] = field(default_factory=list)
     blocked: set[int | str] = field(default_factory=set)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    chat_admins: set[tuple[int, int]] = field(default_factory=set)  # (chat, user) pairs that administer
     counter: int = 0
 
 
@@ -804,6 +806,54 @@ class FakeBotAPI:
                     return stored.content
         return None
 
+    def make_chat_admin(self, chat_id: int, user_id: int) -> None:
+        """getChatMember answers "administrator" for this user in this chat from now on."""
+        with self._cond:
+            self._state.chat_admins.add((chat_id, user_id))
+
+    def _get_chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id, user_id = self._chat_key(params.get("chat_id")), int(params.get("user_id") or 0)
+        admin = (chat_id, user_id) in self._state.chat_admins
+        member: dict[str, Any] = {
+            "status": "administrator" if admin else "member",
+            "user": self._user(user_id),
+        }
+        if admin:
+            member.update(
+                can_be_edited=False, is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
+                can_manage_video_chats=True, can_restrict_members=True, can_promote_members=False,
+                can_change_info=True, can_invite_users=True, can_post_stories=False, can_edit_stories=False,
+                can_delete_stories=False,
+            )  # fmt: skip
+        return member
+
+    def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A photo upload: kept as a file, answered like Telegram with its sizes and caption."""
+        chat_id = self._chat_key(params.get("chat_id"))
+        photo = params.get("photo")
+        content = photo.get("content", b"") if isinstance(photo, dict) else b""
+        if not content:
+            raise BotAPIError(400, "Bad Request: there is no photo in the request")
+        caption = str(params.get("caption") or "")
+        entities = None
+        if caption and str(params.get("parse_mode", "")).upper() == "HTML":
+            try:
+                caption, entities = parse_telegram_html(caption)
+            except HTMLProblem as exc:
+                raise BotAPIError(400, f"Bad Request: can't parse entities: {exc}") from None
+        if len(caption) > MAX_CAPTION_LENGTH:
+            raise BotAPIError(400, "Bad Request: message caption is too long")
+        msg = self._new_message(chat_id, self.bot_user)
+        file_id = f"photo{self._next_counter()}"
+        msg["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 1, "height": 1}]
+        if caption:
+            msg["caption"] = caption
+        if entities:
+            msg["caption_entities"] = entities
+        record = {**params, "text": caption or "(photo)", "method": "sendPhoto", "bytes": content}
+        self.sent.append({**record, "message_id": msg["message_id"]})
+        return msg
+
     def _commands_key(self, params: dict[str, Any]) -> str:
         scope = params.get("scope") or {"type": "default"}
         return json.dumps([scope, params.get("language_code", "")], sort_keys=True)
@@ -838,6 +888,8 @@ _HANDLERS: dict[str, _Handler] = {
     "getMyCommands": FakeBotAPI._get_commands,
     "deleteMyCommands": FakeBotAPI._delete_commands,
     "sendMessage": FakeBotAPI._send_message,
+    "sendPhoto": FakeBotAPI._send_photo,
+    "getChatMember": FakeBotAPI._get_chat_member,
     "editMessageText": FakeBotAPI._edit_message_text,
     "editMessageReplyMarkup": FakeBotAPI._edit_reply_markup,
     "getFile": FakeBotAPI._get_file,

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,9 @@ N_JSONL = sum(1 for line in SAMPLES_JSONL.read_text(encoding="utf-8").splitlines
 CLAIM_KEYS = {"id", "speaker", "statement", "figures", "said_on", "topic", "sources", "first_seen"}
 FIGURE_KEYS = {"value", "low", "high", "unit", "qualifier", "text"}
 SOURCE_KEYS = {"document", "outlet", "url", "published", "sentence"}
-SUMMARY = re.compile(r"^(\d+) articles read \((\d+) already stored\), (\d+) new claims, (\d+) claims gained")
+SUMMARY = re.compile(
+    r"^(\d+) articles? read \((\d+) already stored\), (\d+) new claims?, (\d+) claims? gained"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +91,8 @@ def test_ingest_prints_a_summary_and_a_second_run_finds_everything_stored(
 
     code, out, _ = run(capsys, "--db", db, "ingest", *paths)
     assert code == 0
-    assert out.startswith(f"{articles} articles read ({articles} already stored), 0 new claims, 0 claims")
+    read = "1 article" if articles == 1 else f"{articles} articles"
+    assert out.startswith(f"{read} read ({articles} already stored), 0 new claims, 0 claims")
 
 
 def test_a_bad_jsonl_line_is_a_warning_naming_the_line(
@@ -99,7 +104,7 @@ def test_a_bad_jsonl_line_is_a_warning_naming_the_line(
     code, out, err = run(capsys, "--db", tmp_path / "claims.json", "ingest", path)
     assert code == 0
     assert f"{path}:2:" in err and "warning" in err
-    assert out.startswith("2 articles read") and "1 problems reported above" in out
+    assert out.startswith("2 articles read") and "1 problem reported above" in out
 
 
 def test_txt_metadata_flags_are_stored_in_the_sources(
@@ -351,3 +356,44 @@ def test_ask_prints_readable_text_and_chat_answers_at_a_prompt(
     assert main(["--db", str(db), "chat"]) == 0
     out = capsys.readouterr().out
     assert "Kirby" in out and "no claims" in out.lower()
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", TMUX_SOCKET, *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+TMUX_SOCKET = f"claimbot-test-{os.getpid()}"
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_chat_in_a_real_terminal_understands_the_bots_commands_and_more(tmp_path: Path) -> None:
+    db = tmp_path / "claims.json"
+    assert main(["--db", str(db), "ingest", str(SAMPLES / "articles.jsonl")]) == 0
+    claimbot = Path(sys.executable).with_name("claimbot")
+    command = f"{claimbot} --db {db} chat"
+    _tmux("new-session", "-d", "-s", "chat", "-x", "120", "-y", "60", command)
+
+    def screen_after(keys: str, expect: str) -> str:
+        _tmux("send-keys", "-t", "chat", keys, "Enter")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            shown = _tmux("capture-pane", "-p", "-t", "chat", "-S", "-200")
+            if expect in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{expect!r} never appeared after {keys!r}:\n{shown}")
+
+    try:
+        screen_after("/help", "/chart QUESTION")
+        screen_after("/latest", "Latest claims")
+        answered = screen_after("zelensky", "more")
+        assert answered.count("“") >= 5
+        _tmux("send-keys", "-t", "chat", "more", "Enter")
+        time.sleep(1)
+        after = _tmux("capture-pane", "-p", "-t", "chat", "-S", "-400")
+        assert after.count("“") > answered.count("“")  # the next claims of the same answer
+        screen_after("/nonsense", "I don't know /nonsense")
+    finally:
+        subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True)

@@ -90,7 +90,7 @@ def test_an_article_the_extractor_fails_on_is_named_and_the_others_are_stored(
     assert code == 1
     assert "claimbot: error: article schools: extraction failed (IndexError: list index out of range)" in err
     assert "Traceback" not in err
-    assert out.startswith("2 articles read") and "1 problems reported above" in out
+    assert out.startswith("2 articles read") and "1 problem reported above" in out
     assert any("port authority" in c.speaker.lower() for c in ClaimStore(db).claims())
 
 

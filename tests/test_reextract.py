@@ -264,7 +264,7 @@ def test_ingest_into_the_old_store_stores_texts_and_reextract_then_rereads_every
 
     # a new article first: its text is stored, the old claims stay as they are
     out = cli(capsys, "--db", old_store.path, "ingest", SAMPLES / "riverside-floods.html")
-    assert out.startswith("1 articles read (0 already stored)")
+    assert out.startswith("1 article read (0 already stored)")
     assert json.loads(old_store.path.read_bytes())["_meta"] == {"1": {"schema": SCHEMA}}
     out = cli(capsys, "--db", old_store.path, "reextract")
     articles, before, after, kept, changed, new, dropped = summary(out)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bot.ask.answer import (
@@ -28,6 +29,9 @@ from bot.ask.answer import (
 from bot.models import Claim, Source
 from bot.render import figure_text
 from bot.vocabulary import DURATION_UNITS
+
+if TYPE_CHECKING:
+    from bot.service import SpeakerCard
 
 TELEGRAM_LIMIT = 4096
 
@@ -370,6 +374,32 @@ def render_brief(
         current += f"\n\n…and {left} more new claim{'s' * (left != 1)}: send /digest full to see them all."
     messages.append(current)
     return [clip_html(m, limit) for m in messages]
+
+
+def render_card(card: SpeakerCard | None, name: str, close: Sequence[str] = ()) -> list[str]:
+    """A speaker's card (/who): names, roles, how many claims, topics, the latest claims; or, when there
+    is no such speaker, the closest names."""
+    if card is None:
+        hint = f" Did you mean: {_esc(', '.join(close))}?" if close else ""
+        return [f"I have no claims from <b>{_esc(name)}</b>.{hint}"]
+    speaker = card.speaker
+    lines = [f"<b>{_esc(speaker.name)}</b> ({_esc(speaker.kind)})"]
+    aliases = [a for a in speaker.aliases if a != speaker.name]
+    if aliases:
+        lines.append("Also written: " + _esc(", ".join(aliases[:8])))
+    if speaker.roles:
+        lines.append("Described as: " + _esc(", ".join(speaker.roles[:5])))
+    lines.append(f"{card.claims} claim{'s' * (card.claims != 1)}")
+    if card.topics:
+        lines.append("Topics: " + _esc(", ".join(card.topics)))
+    return render_claims([("Latest claims", card.latest)], title="\n".join(lines))
+
+
+def render_latest(claims: Sequence[Claim]) -> list[str]:
+    """The newest claims (/latest)."""
+    if not claims:
+        return ["No claims stored yet."]
+    return render_claims([("", claims)], title="<b>Latest claims</b>")
 
 
 # --- the reply ------------------------------------------------------------------------------------------

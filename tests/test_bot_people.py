@@ -1,0 +1,117 @@
+"""The bot as people use it, end to end against the fake Bot API: charts, unknown commands, deep links,
+examples from the store, buttons that outlive a restart, and group admins."""
+
+from __future__ import annotations
+
+import test_bot
+from fakebotapi import FakeBotAPI, check_telegram_html
+from test_bot import USER, run, running, texts
+
+from data.store import ClaimStore
+
+# the bot tests' fixtures: the sample articles ingested once, a fresh copy of the store for each test
+sample_db = test_bot.sample_db
+store = test_bot.store
+
+GROUP = -2001
+
+
+def _buttons(message: dict) -> dict[str, str]:  # type: ignore[type-arg]
+    return {b["text"]: b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row}
+
+
+def test_chart_sends_a_picture_and_says_when_there_is_nothing_to_draw(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_command("/chart", "zelensky on north korean casualties", chat_id=1001)
+            await fake.wait_for(lambda f: bool(f.calls_to("sendPhoto")) or bool(texts(f, 1001)))
+            fake.push_command("/chart", "asdf qwerty", chat_id=1002)
+            await fake.wait_for(lambda f: bool(texts(f, 1002)))
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        photo = next(m for m in fake.sent if m["method"] == "sendPhoto")
+        assert photo["bytes"].startswith(b"\x89PNG") and "figures from" in photo["caption"]
+        assert "Nothing to draw" in texts(fake, 1002)[0]
+
+
+def test_unknown_commands_get_a_pointer_to_help(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_command("/foo", chat_id=1001)
+            await fake.wait_for(lambda f: bool(texts(f, 1001)))
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        assert texts(fake, 1001) == ["I don't know /foo. /help lists what I can do."]
+
+
+def test_start_examples_come_from_the_store_and_answer_and_deep_links_open_cards(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_command("/start", chat_id=1001)
+            await fake.wait_for(lambda f: bool(texts(f, 1001)))
+            start = next(m for m in fake.sent if m.get("chat_id") == 1001)
+            for data in _buttons(start).values():
+                fake.push_callback(data, message_id=start["message_id"], chat_id=1001)
+            await fake.wait_for(lambda f: len(texts(f, 1001)) >= 1 + len(_buttons(start)))
+            fake.push_command("/start", "who_Syrskyi", chat_id=1002)
+            await fake.wait_for(lambda f: bool(texts(f, 1002)))
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        _, *answers = texts(fake, 1001)
+        assert answers and all("I have no" not in a and "nothing" not in a.lower() for a in answers)
+        assert "Oleksandr Syrskyi" in texts(fake, 1002)[0]
+
+
+def test_old_buttons_after_a_restart_show_their_own_chats_answer_even_pressed_twice(
+    store: ClaimStore,
+) -> None:
+    async def first(fake: FakeBotAPI) -> dict:  # type: ignore[type-arg]
+        async with running(fake, store):
+            fake.push_message("zelensky", chat_id=1001)
+            await fake.wait_for(lambda f: bool(texts(f, 1001)))
+        return [m for m in fake.sent if m.get("chat_id") == 1001][-1]
+
+    async def after_restart(fake: FakeBotAPI, answer: dict) -> None:  # type: ignore[type-arg]
+        async with running(fake, store):
+            fake.push_message("what did the pentagon say", chat_id=1002)
+            await fake.wait_for(lambda f: bool(texts(f, 1002)))
+            more = _buttons(answer)["More results"]
+            for _ in range(2):
+                fake.push_callback(more, message_id=answer["message_id"], chat_id=1001)
+            await fake.wait_for(lambda f: len(f.calls_to("answerCallbackQuery")) >= 2)
+            sources = _buttons(answer)["Sources"]
+            fake.push_callback(sources, message_id=answer["message_id"], chat_id=1001)
+            await fake.wait_for(lambda f: len(f.calls_to("answerCallbackQuery")) >= 3)
+
+    with FakeBotAPI() as fake:
+        answer = run(first(fake))
+        run(after_restart(fake, answer))
+        edits = [c.params for c in fake.calls_to("editMessageText")]
+        assert edits and all("Zelensky" in e["text"] for e in edits[:1])
+        assert all("Pentagon" not in e["text"] for e in edits[:1])
+        back = _buttons({"reply_markup": edits[-1]["reply_markup"]})
+        assert "Back" in back  # from the sources, a way back to the answer
+        notes = [c.params.get("text") for c in fake.calls_to("answerCallbackQuery")]
+        assert not any(n and "expired" in n for n in notes)
+        assert not any("Sorry" in t for t in texts(fake, 1001))
+        for message in fake.sent:
+            check_telegram_html(message["text"])
+
+
+def test_in_a_group_only_its_admins_change_the_digest(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.make_chat_admin(GROUP, 55)
+            fake.push_command("/subscribe", chat_id=GROUP, user_id=55, chat_type="group")
+            await fake.wait_for(lambda f: len(texts(f, GROUP)) >= 1)
+            fake.push_command("/unsubscribe", chat_id=GROUP, user_id=USER, chat_type="group")
+            await fake.wait_for(lambda f: len(texts(f, GROUP)) >= 2)
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        subscribed, refused = texts(fake, GROUP)
+        assert "Subscribed" in subscribed and "Only this group's admins" in refused
+        assert GROUP in store.subscribers()
