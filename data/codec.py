@@ -4,6 +4,7 @@ PostgreSQL keeps the claim and article dicts in jsonb columns), so both backends
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, overload
@@ -296,3 +297,24 @@ def run_to_json(run: DigestRun) -> dict[str, Any]:
 
 def run_from_json(record: Mapping[str, Any]) -> DigestRun:
     return DigestRun(record["day"], record["cut"], tuple(record["messages"]), tuple(record["recipients"]))
+
+
+_LEDE_CHARS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def headline(record: Mapping[str, Any]) -> str:
+    """An article's headline; for one that has none (a plain .txt), its lede, the first sentence of its
+    first paragraph that reads as one: news puts what the story is about there."""
+    title = record.get("title")
+    if title:
+        return str(title)
+    text = str(record.get("text") or "")
+    for paragraph in text.split("\n"):
+        words = paragraph.strip()
+        if len(words.split()) >= _LEDE_WORDS:
+            return _SENTENCE_END.split(words, maxsplit=1)[0][:_LEDE_CHARS]
+    return ""
+
+
+_LEDE_WORDS = 8  # a shorter first line is a byline, a dateline or a menu, not the lede

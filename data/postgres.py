@@ -38,6 +38,7 @@ from data.codec import (
     date_out,
     feed_from_json,
     feed_to_json,
+    headline,
     item_from_json,
     item_to_json,
     run_from_json,
@@ -172,8 +173,11 @@ class _Reads:
         return {doc: digest for doc, digest in rows}
 
     def headlines(self) -> dict[str, str]:
-        rows = self._conn.execute("SELECT id, title FROM articles WHERE title IS NOT NULL").fetchall()
-        return {doc: title for doc, title in rows if title}
+        rows = self._conn.execute(
+            "SELECT id, title, CASE WHEN title IS NULL THEN left(record->>'text', 2000) END FROM articles"
+        ).fetchall()
+        found = {doc: headline({"title": title, "text": text}) for doc, title, text in rows}
+        return {doc: title for doc, title in found.items() if title}
 
     def merge_candidates(
         self,

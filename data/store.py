@@ -56,6 +56,7 @@ from data.codec import (
     claim_to_json,
     feed_from_json,
     feed_to_json,
+    headline,
     item_from_json,
     item_to_json,
     run_from_json,
@@ -592,7 +593,8 @@ class ClaimStore:
 
     def headlines(self) -> dict[str, str]:
         rows = _articles_file(self.path).raw(ARTICLES)
-        return {r["id"]: r["title"] for r in rows if r.get("title")}
+        found = {r["id"]: headline(r) for r in rows}
+        return {doc: title for doc, title in found.items() if title}
 
     def _reads(self) -> _StateView:
         return _StateView(_once(lambda: _state_file(self.path)))

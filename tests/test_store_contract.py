@@ -120,7 +120,17 @@ def test_speakers_documents_and_articles(make_store: MakeStore) -> None:
         StoredArticle(Article(id="a-2", text="Plain."), "h2"),
     ]
     assert store.article_hashes() == {"a-1": "h1", "a-2": "h2"}
-    assert store.headlines() == {"a-1": "Costs"}
+    assert store.headlines() == {"a-1": "Costs"}  # "Plain." is too short to be a lede
+
+
+def test_an_article_without_a_headline_is_headed_by_its_lede(make_store: MakeStore) -> None:
+    store = make_store()
+    text = "By Staff\nThe harbour board said forty ferries were cancelled on Monday. Crews then left."
+    with store.batch() as batch:
+        batch.put_articles([StoredArticle(Article(id="a-3", text=text), "h3")])
+    assert make_store().headlines() == {
+        "a-3": "The harbour board said forty ferries were cancelled on Monday."
+    }
 
 
 def test_replace_claims_keeps_the_given_order(make_store: MakeStore) -> None:
