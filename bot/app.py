@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -13,8 +14,10 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -64,6 +67,33 @@ async def _post_init(application: Application) -> None:
     )
 
 
+def _kind(update: Update) -> tuple[str, str]:
+    """(chat type, what came in) for the log line of an update: a command's name, never the text."""
+    chat = update.effective_chat.type if update.effective_chat else "-"
+    message = update.effective_message
+    if update.inline_query is not None:
+        return "inline", "inline query"
+    if update.callback_query is not None:
+        return chat, "button " + (update.callback_query.data or "").split(":", 1)[0]
+    if message is not None and message.text and message.text.startswith("/"):
+        return chat, message.text.split()[0].split("@")[0][:32]
+    if message is not None and message.document is not None:
+        return chat, "file"
+    return chat, "question" if message is not None and message.text else "other"
+
+
+async def _update_started(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    context.bot_data.setdefault("started", {})[update.update_id] = time.monotonic()
+
+
+async def _update_done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One line per update handled: chat type, what it was, how long it took (no user text, no ids)."""
+    started = context.bot_data.get("started", {}).pop(update.update_id, None)
+    chat, kind = _kind(update)
+    took = f"{(time.monotonic() - started) * 1000:.0f} ms" if started is not None else "?"
+    log.info("update: %s chat, %s, %s", chat, kind, took)
+
+
 def build_application(settings: Settings, store: Store) -> Application:
     """The bot, pointed at settings.api_url (Telegram, a self-hosted Bot API server, or a test fake)."""
     token = settings.require_token()
@@ -84,6 +114,8 @@ def build_application(settings: Settings, store: Store) -> Application:
         answers=AnswerCache(),
         commands=[(name, description, admin_only) for name, description, admin_only, _ in COMMANDS],
     )
+    application.add_handler(TypeHandler(Update, _update_started), group=-1)
+    application.add_handler(TypeHandler(Update, _update_done), group=1)
     for name, _, _, callback in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     private = filters.ChatType.PRIVATE
@@ -104,6 +136,17 @@ def run(settings: Settings, store: Store) -> None:
     secret = (settings.webhook_secret or secrets.token_urlsafe(32)) if settings.webhook_url else None
     protect_logs(settings.require_token(), secret)  # before anything is built that could log the token
     application = build_application(settings, store)
+    log.info(
+        "claimbot starting: store %s, %s, digest at %s %s%s, feeds every %d min, %d admin%s",
+        store.location,
+        "webhook" if settings.webhook_url else "long polling",
+        settings.digest_time.strftime("%H:%M"),
+        settings.timezone,
+        f" (also to {settings.digest_chat})" if settings.digest_chat else "",
+        settings.poll_minutes,
+        len(settings.admins),
+        "" if len(settings.admins) == 1 else "s",
+    )
     if settings.webhook_url:
         log.info(
             "webhook mode: listening on %s port %d for %s/telegram; updates without the secret token (%s) "

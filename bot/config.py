@@ -39,6 +39,7 @@ class Settings:
     webhook_port: int = 8443
     allow_private_urls: bool = False  # fetch loopback/private/link-local hosts too (local setups, tests)
     max_article_chars: int = 5_000_000  # an article input larger than this is refused before parsing
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR
 
     def require_token(self) -> str:
         """The bot token, or a clear error that also says how to try claimbot without Telegram."""
@@ -89,7 +90,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_port=_int("CLAIMBOT_WEBHOOK_PORT", env.get("CLAIMBOT_WEBHOOK_PORT"), 8443, 1),
         allow_private_urls=allow_private_urls(env),
         max_article_chars=max_article_chars(env),
+        log_level=_level(env.get("CLAIMBOT_LOG_LEVEL") or "INFO"),
     )
+
+
+def _level(raw: str) -> str:
+    level = raw.strip().upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(f"CLAIMBOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {raw!r}")
+    return level
 
 
 def allow_private_urls(environ: Mapping[str, str] | None = None) -> bool:

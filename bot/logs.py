@@ -171,10 +171,18 @@ def protect_logs(token: str, *secrets: str | None) -> None:
     install_redaction(token, *secrets)
 
 
-def setup_logging(settings: Settings, level: int = logging.INFO) -> None:
-    """Redaction first, then the handler, then redaction on the new handler: nothing can log in between."""
+#: Libraries that log every poll and request at INFO: heard only at WARNING unless DEBUG is asked for.
+_CHATTY = ("apscheduler", "httpx", "httpcore", "telegram.ext.Application")
+
+
+def setup_logging(settings: Settings, level: int | None = None) -> None:
+    """Redaction first, then the handler, then redaction on the new handler: nothing can log in between.
+    The level is CLAIMBOT_LOG_LEVEL unless a command asks for another; chatty libraries are quietened."""
     install_redaction(settings.token, settings.webhook_secret)
-    logging.basicConfig(format=LOG_FORMAT, level=level)
+    chosen = level if level is not None else logging.getLevelName(settings.log_level)
+    logging.basicConfig(format=LOG_FORMAT, level=chosen)
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.DEBUG if chosen == logging.DEBUG else logging.WARNING)
     install_redaction()
 
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from data.records import Delivery
 
 SENDING, SENT, BLOCKED, FAILED = Delivery.SENDING, Delivery.SENT, Delivery.BLOCKED, Delivery.FAILED
+#: What a torn line still tells: its day, its chat and perhaps its part.
+_TORN = re.compile(r'"day": "(?P<day>[^"]+)", "chat": (?P<chat>-?\d+|"[^"]*")(?:, "part": (?P<part>\d+))?')
 
 
 class DeliveryLedger:
@@ -47,7 +50,13 @@ class DeliveryLedger:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError:
-                continue  # a line torn by a crash mid-write says nothing
+                # a line torn by a crash or a short write: if it still names its day and chat, that chat
+                # may have been sent to, so it counts as "sending" (never twice beats maybe once more)
+                torn = _TORN.search(line.decode("utf-8", "replace"))
+                if torn is None:
+                    continue
+                row = {"day": torn["day"], "chat": json.loads(torn["chat"]), "part": int(torn["part"] or 0)}
+                row["state"] = SENDING
             if isinstance(row, dict) and (day is None or row.get("day") == day):
                 try:
                     state = Delivery(str(row.get("state")))
@@ -61,9 +70,14 @@ class DeliveryLedger:
         row = {"day": day, "chat": chat, "part": part, "state": state, "at": datetime.now(UTC).isoformat()}
         line = json.dumps(row) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
-            os.write(fd, line.encode())
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                line = "\n" + line  # a torn last line stays on its own, never glued to this one
+            data = line.encode()
+            while data:  # os.write may write less than asked (a file-size limit, a signal): the rest too
+                data = data[os.write(fd, data) :]
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -11,6 +11,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Update,
 )
@@ -20,7 +21,7 @@ from telegram.ext import ContextTypes
 
 from bot.ask.answer import FOUND, Answer
 from bot.ask.examples import example_questions
-from bot.ask.render import render_answer, render_claim, render_sources
+from bot.ask.render import TELEGRAM_LIMIT, clip_html, render_answer, render_claim, render_sources, shorten
 from bot.core import Core
 from bot.models import Claim
 from bot.render import figure_text
@@ -162,28 +163,46 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _gist(claim: Claim) -> str:
-    return ", ".join(figure_text(f) for f in claim.figures[:2]) or claim.statement[:60]
+    return ", ".join(figure_text(f) for f in claim.figures[:2]) or claim.statement
+
+
+INLINE_PAGE = 10  # cards per page of inline results; Telegram asks for the next page with an offset
+_CARD_TITLE, _CARD_DESCRIPTION = 64, 120  # characters of a card's title and description lines
 
 
 async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """@bot zelensky north korea -> claim cards to drop into any chat."""
+    """@bot zelensky north korea -> claim cards to drop into any chat, a page at a time, and a button that
+    opens the question in a chat with the bot."""
     query = update.inline_query
     if query is None:
         return
     text = query.query.strip()[:MAX_QUESTION]
+    offset = int(query.offset) if query.offset.isascii() and query.offset.isdigit() else 0
     if text:
         claims = (await asyncio.to_thread(core(context).ask, text)).claims
     else:
-        claims = tuple(await asyncio.to_thread(core(context).latest, 10))
+        claims = tuple(await asyncio.to_thread(core(context).latest, INLINE_PAGE * 3))
+    page = claims[offset : offset + INLINE_PAGE]
     results = [
         InlineQueryResultArticle(
             id=uuid4().hex,
-            title=f"{claim.speaker}: {_gist(claim)}",
-            description=claim.statement[:120],
+            title=shorten(f"{claim.speaker}: {_gist(claim)}", _CARD_TITLE),
+            description=shorten(claim.statement, _CARD_DESCRIPTION),
             input_message_content=InputTextMessageContent(
-                render_claim(claim), parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                clip_html(render_claim(claim), TELEGRAM_LIMIT),
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
             ),
         )
-        for claim in claims[:10]
+        for claim in page
     ]
-    await query.answer(results, cache_time=30, is_personal=False)
+    more = offset + INLINE_PAGE < len(claims)
+    start = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:64]
+    button = InlineQueryResultsButton(text="Open in the bot", start_parameter=start or "help")
+    await query.answer(
+        results,
+        cache_time=30,
+        is_personal=False,
+        next_offset=str(offset + INLINE_PAGE) if more else "",
+        button=button,
+    )

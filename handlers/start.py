@@ -23,7 +23,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if payload.lower().startswith("who_"):
         await send_card(update, context, payload[4:].replace("_", " "))
         return
-    if payload:
+    if payload and payload.lower() not in ("help", "start"):
         await reply_to_question(update, context, payload.replace("_", " "))
         return
     shown = await asyncio.to_thread(examples, context)

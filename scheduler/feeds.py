@@ -99,6 +99,21 @@ class PollReport:
     claims_added: int
     errors: list[str] = field(default_factory=list)
 
+    def __str__(self) -> str:
+        """One readable line for the log: "3 feeds polled (1 failed), 5 new articles, 12 new claims"."""
+
+        def count(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        failed = f" ({self.feeds_failed} failed)" if self.feeds_failed else ""
+        problems = (
+            f"; {count(len(self.errors), 'problem')}: {'; '.join(self.errors[:3])}" if self.errors else ""
+        )
+        return (
+            f"{count(self.feeds_polled, 'feed')} polled{failed}, {count(self.items_new, 'new article')}, "
+            f"{count(self.claims_added, 'new claim')}{problems}"
+        )
+
 
 # --- pure rules ----------------------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@ examples from the store, buttons that outlive a restart, and group admins."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 import test_bot
 from fakebotapi import FakeBotAPI, check_telegram_html
 from test_bot import USER, run, running, texts
@@ -115,3 +118,46 @@ def test_in_a_group_only_its_admins_change_the_digest(store: ClaimStore) -> None
         subscribed, refused = texts(fake, GROUP)
         assert "Subscribed" in subscribed and "Only this group's admins" in refused
         assert GROUP in store.subscribers()
+
+
+def test_inline_cards_are_short_paged_and_open_in_the_bot(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_inline("zelensky")
+            await fake.wait_for(lambda f: bool(f.calls_to("answerInlineQuery")))
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        params = fake.calls_to("answerInlineQuery")[0].params
+        results = params["results"]
+        assert 0 < len(results) <= 10
+        assert all(len(r["title"]) <= 64 and len(r["description"]) <= 120 for r in results)
+        assert params["button"]["start_parameter"] == "zelensky"
+        for result in results:
+            check_telegram_html(result["input_message_content"]["message_text"])
+
+
+def test_each_update_is_logged_with_its_kind_and_time_but_not_its_text(
+    store: ClaimStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_message("what did zelensky say about secret plans", chat_id=1001)
+            await fake.wait_for(lambda f: bool(texts(f, 1001)))
+            fake.push_command("/latest", chat_id=1001)
+            await fake.wait_for(lambda f: len(texts(f, 1001)) >= 2)
+
+    with caplog.at_level(logging.INFO, logger="bot.app"), FakeBotAPI() as fake:
+        run(scenario(fake))
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("update:")]
+    assert any("private chat, question" in line and line.endswith(" ms") for line in lines)
+    assert any("/latest" in line for line in lines)
+    assert not any("secret plans" in line for line in lines)
+
+
+def test_the_log_level_is_a_setting() -> None:
+    from bot.config import SettingsError, load_settings
+
+    assert load_settings({"CLAIMBOT_LOG_LEVEL": "warning"}).log_level == "WARNING"
+    with pytest.raises(SettingsError, match="CLAIMBOT_LOG_LEVEL"):
+        load_settings({"CLAIMBOT_LOG_LEVEL": "loud"})

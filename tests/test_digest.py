@@ -150,10 +150,10 @@ def test_a_resumed_run_serves_only_the_chats_not_yet_served(tmp_path: Path) -> N
     ledger.mark(run.day, 1, 0, SENT)
     ledger.mark(run.day, 2, 0, SENDING)  # the crash came during this send: it may have arrived
     with ledger.path.open("a") as f:
-        f.write('{"day": "2026-11-20", "chat": 3, "par')  # a line torn by the crash
+        f.write('{"day": "2026-11-20", "chat": 3, "par')  # torn by the crash: chat 3 may have had it
     send = Recorder()
     asyncio.run(deliver(run, store, ledger, send, FAST))
-    assert [chat for chat, _ in send.sent] == [3, 4]
+    assert [chat for chat, _ in send.sent] == [4]
 
 
 def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_the_others_still_get_theirs(tmp_path: Path) -> None:
@@ -248,3 +248,48 @@ def test_a_long_digest_goes_part_by_part_in_order_and_stops_for_a_chat_that_bloc
     again = Recorder()
     asyncio.run(deliver(run, store, DeliveryLedger.beside(store.path), again, FAST))
     assert again.sent == []  # served, and the blocked chat is not tried again
+
+
+def test_a_short_write_to_the_ledger_still_writes_the_whole_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from data import ledger as ledger_module
+
+    real_write = os.write
+    calls: list[int] = []
+
+    def short_write(fd: int, data: bytes) -> int:
+        calls.append(len(data))
+        return real_write(fd, data[:7] if len(calls) == 1 else data)
+
+    monkeypatch.setattr(ledger_module.os, "write", short_write)
+    ledger = DeliveryLedger(tmp_path / "d.jsonl")
+    ledger.mark("2026-11-20", 1001, 0, SENDING)
+    assert len(calls) >= 2 and ledger.states("2026-11-20") == {("1001", 0): SENDING}
+    assert (tmp_path / "d.jsonl").read_bytes().endswith(b"\n")
+
+
+def test_a_torn_ledger_line_counts_its_chat_as_possibly_sent_and_is_never_glued_to(tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"day": "2026-11-20", "chat": 1001, "part": 0, "sta')  # a crash mid-write
+    ledger = DeliveryLedger(path)
+    ledger.mark("2026-11-20", 1002, 0, SENT)
+    assert ledger.states("2026-11-20") == {("1001", 0): SENDING, ("1002", 0): SENT}
+    assert path.read_text().splitlines()[-1].startswith('{"day": "2026-11-20", "chat": 1002')
+
+
+def test_a_full_disk_stops_the_record_and_so_the_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from data import ledger as ledger_module
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ledger_module.os, "write", full)
+    with pytest.raises(OSError):
+        DeliveryLedger(tmp_path / "d.jsonl").mark("2026-11-20", 1001, 0, SENDING)
