@@ -110,7 +110,7 @@ def _counted(claim: Claim, figure: Figure) -> tuple[str, str]:
     found = counted_terms(said or claim.statement)
     for kind in _PREFERRED:
         if kind in found:
-            return kind, _axis_word(kind, said)
+            return kind, figure.unit or _axis_word(kind, said)  # the claims' own word: "soldiers"
     if figure.unit:
         return "unit:" + figure.unit.lower(), figure.unit
     return "?", "number"

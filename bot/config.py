@@ -40,6 +40,7 @@ class Settings:
     allow_private_urls: bool = False  # fetch loopback/private/link-local hosts too (local setups, tests)
     max_article_chars: int = 5_000_000  # an article input larger than this is refused before parsing
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR
+    digest_max_messages: int = 1  # messages a day's digest may take per chat (the top claims, then "more")
 
     def require_token(self) -> str:
         """The bot token, or a clear error that also says how to try claimbot without Telegram."""
@@ -91,6 +92,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allow_private_urls=allow_private_urls(env),
         max_article_chars=max_article_chars(env),
         log_level=_level(env.get("CLAIMBOT_LOG_LEVEL") or "INFO"),
+        digest_max_messages=_int(
+            "CLAIMBOT_DIGEST_MAX_MESSAGES", env.get("CLAIMBOT_DIGEST_MAX_MESSAGES"), 1, 1
+        ),
     )
 
 

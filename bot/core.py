@@ -170,7 +170,8 @@ class Core:
         raw = self.store.state(WATERMARK)
         since = datetime.fromisoformat(raw) if raw else None
         claims = new_claims(self.answers.index.claims, since, now)
-        return render_digest(claims, self.digest_day(now), full=full)
+        day = self.digest_day(now)
+        return render_digest(claims, day, full=full, max_messages=self.settings.digest_max_messages)
 
     async def send_digest(
         self, send: Send, *, now: datetime | None = None, day: date | None = None
@@ -187,6 +188,7 @@ class Core:
             channel=self.settings.digest_chat,
             when_empty=self.settings.digest_when_empty,
             limits=Limits(per_second=self.settings.send_rate),
+            max_messages=self.settings.digest_max_messages,
         )
 
     def catch_up_day(self, now: datetime | None = None) -> date | None:

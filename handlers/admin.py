@@ -67,7 +67,8 @@ def _ingest_file(context: ContextTypes.DEFAULT_TYPE, name: str, content: bytes) 
     if not articles:
         return "No article found in that file." + notes
     report = core(context).ingest(articles)
-    return _summary(report, f"{len(articles)} article{'s' * (len(articles) != 1)}") + notes
+    failed = "".join(f"\n• {html.escape(str(f))}" for f in report.failed[:5])  # named, the rest stored
+    return _summary(report, f"{len(articles)} article{'s' * (len(articles) != 1)}") + notes + failed
 
 
 async def document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

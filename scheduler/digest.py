@@ -62,7 +62,9 @@ def due_day(now: datetime, at: time, zone: str) -> date:
     return local.date() if local.time() >= at else local.date() - timedelta(days=1)
 
 
-def prepare(store: Store, day: date, now: datetime, channel: str | None, when_empty: bool) -> DigestRun:
+def prepare(
+    store: Store, day: date, now: datetime, channel: str | None, when_empty: bool, max_messages: int = 1
+) -> DigestRun:
     """The run for a day, made once: later calls (a restart, a second instance) get the same run.
 
     A full batch, not a state batch: it holds the claims writers back while it reads the claims up to the
@@ -74,7 +76,7 @@ def prepare(store: Store, day: date, now: datetime, channel: str | None, when_em
         raw = batch.state(WATERMARK)
         since = datetime.fromisoformat(raw) if raw else None
         claims = new_claims(batch.claims(), since, now)
-        messages = render_digest(claims, day)
+        messages = render_digest(claims, day, max_messages=max_messages)
         if not messages and when_empty:
             messages = [f"<b>claimbot daily digest, {day.day} {day:%b %Y}</b>\nNo new claims today."]
         recipients: list[int | str] = [channel] if channel else []
@@ -240,6 +242,7 @@ async def send_digest(
     channel: str | None = None,
     when_empty: bool = False,
     limits: Limits = Limits(),
+    max_messages: int = 1,
 ) -> DeliveryReport:
     """Prepare (once) and deliver (to whoever is still due) the digest of `day`, under the digest lock."""
     now = now or datetime.now(UTC)
@@ -248,5 +251,5 @@ async def send_digest(
         if not held:
             log.info("another instance is sending the digest; leaving it to that one")
             return DeliveryReport(day.isoformat(), busy=True)
-        run = await asyncio.to_thread(prepare, store, day, now, channel, when_empty)
+        run = await asyncio.to_thread(prepare, store, day, now, channel, when_empty, max_messages)
         return await deliver(run, store, store.deliveries(), send, limits)

@@ -33,7 +33,7 @@ from bot.models import Article
 from bot.pipeline import content_hash, ingest
 from data.port import Store
 from data.records import Feed, SeenItem
-from scheduler.fetch import Fetcher, FetchError
+from scheduler.fetch import Fetcher, FetchError, Refused
 
 __all__ = [
     "DEFAULT_INTERVAL",
@@ -433,6 +433,8 @@ def _article_for(
             found = None
             if page.content:
                 found = article_from_html(page.content, doc_id=doc_id, url=page.final_url)
+        except Refused as exc:  # the network policy will refuse it next round too
+            problem = exc.reason
         except FetchError as exc:
             problem, retry = exc.reason, True
         except Exception as exc:  # a scraper bug on one odd page is that item's problem only

@@ -293,3 +293,10 @@ def test_a_full_disk_stops_the_record_and_so_the_send(
     monkeypatch.setattr(ledger_module.os, "write", full)
     with pytest.raises(OSError):
         DeliveryLedger(tmp_path / "d.jsonl").mark("2026-11-20", 1001, 0, SENDING)
+
+
+def test_the_digest_may_take_more_messages_when_the_setting_says_so(tmp_path: Path) -> None:
+    claims = [claim(i, T0 - timedelta(hours=1), topic=f"topic {i % 7}") for i in range(300)]
+    one = prepare(make_store(tmp_path / "a", claims, [1]), T0.date(), T0, None, when_empty=False)
+    three = prepare(make_store(tmp_path / "b", claims, [1]), T0.date(), T0, None, False, max_messages=3)
+    assert len(one.messages) == 1 and 1 < len(three.messages) <= 3

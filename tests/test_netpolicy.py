@@ -297,6 +297,10 @@ def test_items_and_redirects_to_private_addresses_are_refused_at_every_hop(
     assert sorted(site.hits) == ["/feed.xml", "/go", "/metadata.xml"]
     assert {host for host, _ in trap.connected} == {"127.0.0.1"}
     assert store.claims() == []
+    # a refused item is not tried again every round: the policy would refuse it again
+    with Fetcher(timeout=2.0, allow_private=False, trusted_origins=[site.origin]) as fetcher:
+        again = poll_once(store, fetcher, nlp=nlp, now=NOW)
+    assert not any("refused by the network policy" in e for e in again.errors), again.errors
 
 
 def test_with_the_setting_the_same_feed_is_read(
