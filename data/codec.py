@@ -11,6 +11,7 @@ from typing import Any, overload
 
 from bot.memory import gc_paused
 from bot.models import Article, Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
+from data.port import StoreError
 from data.records import DigestRun, Feed, SeenItem, StoredArticle
 
 # --- claims, speakers, articles -----------------------------------------------------------------------
@@ -29,6 +30,18 @@ def claim_to_json(claim: Claim) -> dict[str, Any]:
         "first_seen": datetime_out(claim.first_seen),
         "relayed_by": claim.relayed_by,
     }
+
+
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def malformed(record: object, exc: Exception) -> StoreError:
+    """The error for a stored claim record this claimbot cannot read: which claim, and what is wrong."""
+    cid = record.get("id", "?") if isinstance(record, Mapping) else "?"
+    return StoreError(
+        f"stored claim {cid!r} is malformed ({type(exc).__name__}: {exc}); "
+        "remove or repair that record, or rebuild the claims with `claimbot reextract`"
+    )
 
 
 def claim_from_json(record: Mapping[str, Any]) -> Claim:
@@ -71,12 +84,27 @@ class ClaimList(Sequence[Claim]):
             return [self[j] for j in range(*i.indices(len(self)))]
         claim = self._built.get(i)
         if claim is None:
-            claim = self._built[i] = claim_from_json(self._records[i])
+            try:
+                claim = self._built[i] = claim_from_json(self._records[i])
+            except _MALFORMED as exc:  # built while answering: an error naming the claim, not a traceback
+                raise malformed(self._records[i], exc) from None
         return claim
 
     def summaries(self) -> list[ClaimSummary]:
         with gc_paused():
-            return [_summary(r) for r in self._records]
+            try:
+                return [_summary(r) for r in self._records]
+            except _MALFORMED as exc:
+                bad = next(r for r in self._records if not _readable(r))
+                raise malformed(bad, exc) from None
+
+
+def _readable(record: Mapping[str, Any]) -> bool:
+    try:
+        _summary(record)
+    except _MALFORMED:
+        return False
+    return True
 
 
 def _summary(record: Mapping[str, Any]) -> ClaimSummary:

@@ -660,7 +660,18 @@ class ClaimStore:
     # --- writes
 
     def _lock(self, path: Path) -> AbstractContextManager[object]:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{path.parent}: cannot make the store's folder ({exc.strerror or exc})"
+            ) from exc
+        try:  # a read-only file system or folder: say so now rather than wait out the lock's timeout
+            os.close(os.open(f"{path}.lock", os.O_RDWR | os.O_CREAT, 0o644))
+        except OSError as exc:
+            raise StoreError(
+                f"{path}.lock: cannot write the store's lock file ({exc.strerror or exc})"
+            ) from exc
         lock = FileLock(f"{path}.lock", timeout=self._lock_timeout)
         try:
             lock.acquire(poll_interval=0.01)

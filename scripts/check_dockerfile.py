@@ -54,6 +54,13 @@ def main() -> int:
     check(
         kinds[-1] == "CMD" and "claimbot" in steps[-1][1] and "run" in steps[-1][1], f"command {steps[-1][1]}"
     )
+    check(any(k == "EXPOSE" and "8443" in v for k, v in steps), "the webhook port is exposed")
+    health = next((v for k, v in steps if k == "HEALTHCHECK"), "")
+    check("claimbot" in health, f"a health check ({health})")
+    installs = " ".join(v for k, v in steps if k == "RUN")
+    check("-c constraints.txt" in installs, "dependency versions pinned by constraints.txt")
+    ignored = (ROOT / ".dockerignore").read_text().split() if (ROOT / ".dockerignore").exists() else []
+    check({".git", ".venv", "tests"} <= set(ignored), "a .dockerignore keeps the build context small")
 
     with tempfile.TemporaryDirectory() as tmp:
         app = Path(tmp) / "app"
@@ -119,6 +126,10 @@ def main() -> int:
         )
         sample_dir = Path(samples.stdout.strip()) / "samples"
         check(sample_dir.is_dir() and any(sample_dir.iterdir()), "sample articles ship in the package")
+        probe = subprocess.run(
+            [str(bin_dir / "claimbot"), "stats"], cwd=outside, env=environment, capture_output=True, text=True
+        )
+        check(probe.returncode == 0, "the health check command passes on a new store")
         run = subprocess.run(
             [str(bin_dir / "claimbot"), "run"], cwd=outside, env=environment, capture_output=True, text=True
         )

@@ -226,3 +226,43 @@ def test_a_reader_that_trips_on_one_file_or_line_loses_only_that(
         (str(tmp_path / "b-bad.txt"), "could not be read (KeyError: 'a cleaner bug')", True),
         (f"{tmp_path / 'c-wire.jsonl'}:2", "could not be read (KeyError: 'a cleaner bug')", True),
     ]
+
+
+def test_a_malformed_stored_claim_is_a_clear_error_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "claims.json"
+    samples = Path(__file__).resolve().parent.parent / "data" / "samples" / "articles.jsonl"
+    assert main(["--db", str(db), "ingest", str(samples)]) == 0
+    raw = json.loads(db.read_text())
+    record = next(iter(raw["claims"].values()))
+    record["figures"] = [{"no": "text"}]
+    record["search"] = None
+    db.write_text(json.dumps(raw))
+    capsys.readouterr()
+    code = main(["--db", str(db), "claims"])
+    err = capsys.readouterr().err
+    assert code == 2 and "is malformed" in err and "Traceback" not in err
+
+
+def test_a_store_that_cannot_be_written_says_so_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import time as _time
+
+    from data import store as store_module
+    from data.store import StoreError
+
+    real_open = store_module.os.open
+
+    def read_only(path: str, flags: int, mode: int = 0o777) -> int:
+        if str(path).endswith(".lock"):
+            raise OSError(errno.EROFS, "Read-only file system", path)
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(store_module.os, "open", read_only)
+    started = _time.monotonic()
+    with pytest.raises(StoreError, match="Read-only file system"), ClaimStore(tmp_path / "c.json").batch():
+        pass
+    assert _time.monotonic() - started < 5
