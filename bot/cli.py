@@ -416,6 +416,8 @@ def _feeds(core: Core, args: argparse.Namespace) -> int:
             feeds = core.feeds()
             for feed in feeds:
                 state = f"failing ({feed.failures}x: {feed.last_error})" if feed.failures else "ok"
+                if feed.failures and feed.next_poll is not None:
+                    state += f", next try {feed.next_poll:%Y-%m-%d %H:%M} UTC"
                 print(f"{feed.url}  {feed.title or ''}  [{state}]")
             if not feeds:
                 print("No feeds yet. Add one with `claimbot feeds add URL`.")

@@ -389,6 +389,20 @@ def test_broken_feeds_back_off_while_a_good_feed_still_yields_claims(
     assert states[site.url("/broken.xml")].next_poll == later + 4 * INTERVAL
 
 
+def test_feeds_list_shows_the_last_error_and_the_next_try(
+    site: NewsSite, fetcher: Fetcher, store: ClaimStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    add_feed(store, site.url("/broken.xml"))
+    poll_once(store, fetcher, now=NOW, poll_interval=INTERVAL)
+    capsys.readouterr()
+    assert main(["--db", str(store.path), "feeds", "list"]) == 0
+    line = capsys.readouterr().out
+    assert "failing (1x: " in line and "not a valid feed" in line
+    assert f"next try {(NOW + 2 * INTERVAL):%Y-%m-%d %H:%M} UTC" in line
+
+
 def test_only_due_false_polls_resting_feeds_too(site: NewsSite, fetcher: Fetcher, store: ClaimStore) -> None:
     add_feed(store, site.url("/broken.xml"))
     poll_once(store, fetcher, now=NOW)
