@@ -295,6 +295,10 @@ FRAMES = {
         ("Fire Chief Ana Lind said 40 homes burned.", ("Ana Lind", "40 homes")),
         ("General Motors said 300 cars were recalled.", ("General Motors", "300 cars")),
     ],
+    "a question as a subheading before speech": [
+        ("What did the council say?\n\nMayor Ana Lind said 300 homes were hit.", ("Ana Lind", "300 homes")),
+        ("What did the council say?\n\nThe mayor said 300 homes were hit.", None),
+    ],
     "a website as the source": [
         ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),
         ("Some 40,000 homes had no power, according to gridwatch.us.", ("gridwatch.us", "40,000 homes")),

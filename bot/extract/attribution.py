@@ -556,7 +556,7 @@ def _has_substance(doc: Doc, span: tuple[int, int], *, quoted: bool = False) -> 
     """A statement must be about something: a noun or a number, not only 'this is significant'. A
     quotation of a whole clause or more counts too, pronouns and all: "they could be dead by now"."""
     piece = doc.char_span(span[0], span[1], alignment_mode="expand")
-    if piece is None:
+    if piece is None or not len(piece):
         return False
     quoted = quoted or piece[0].is_quote or doc.text[max(0, span[0] - 1) : span[0]] in ('"', "\u201c")
     if (
