@@ -161,8 +161,9 @@ def _ingest(core: Core, args: argparse.Namespace) -> int:
     report = core.ingest(articles)
     for failure in report.failed:
         print(f"claimbot: error: {failure}", file=sys.stderr)
+    # an article the extractor failed on is stored (without claims) and named, and does not fail the run:
+    # a scheduled or scripted ingest of a thousand articles must not stop on one odd text
     problems += len(report.failed)
-    failed += len(report.failed)
     print(
         f"{_count(report.articles, 'article')} read ({report.unchanged} already stored), "
         f"{_count(report.claims_added, 'new claim')}, {_count(report.claims_merged, 'claim')} gained a source"
@@ -173,7 +174,7 @@ def _ingest(core: Core, args: argparse.Namespace) -> int:
             f"{report.texts_stored} articles stored before claimbot kept article texts now have their text "
             "stored; `claimbot reextract` can re-read them"
         )
-    return 1 if failed else 0  # an input refused or an article that failed: a script must be able to tell
+    return 1 if failed else 0  # an input refused or unreadable: a script must be able to tell
 
 
 def _reextract(core: Core, args: argparse.Namespace) -> int:

@@ -87,7 +87,7 @@ def test_an_article_the_extractor_fails_on_is_named_and_the_others_are_stored(
     code = main(["--db", str(db), "ingest", str(path)])
     out, err = capsys.readouterr()
 
-    assert code == 1
+    assert code == 0  # the run goes on: the article is stored without claims, and named
     assert "claimbot: error: article schools: extraction failed (IndexError: list index out of range)" in err
     assert "Traceback" not in err
     assert out.startswith("2 articles read") and "1 problem reported above" in out
