@@ -52,6 +52,9 @@ CLAIMS = [
     _claim("f2", "Tomas Berg", "Nobody should work for less than a living wage.", "doc-f"),
     _claim("f3", "Tomas Berg", "The union will not sign this year's offer.", "doc-f"),
     _claim("g1", "Tomas Berg", "Ferries will run on Sunday.", "doc-g"),
+    # a short word and its longer forms; two claims that answer equally, in the order the article told them
+    _claim("h1", "Sara Lind", "Hackers reached the port's booking system.", "doc-h"),
+    _claim("h2", "Sara Lind", "The booking system was taken offline by hackers.", "doc-h"),
 ]
 
 TITLES = {"doc-d": "Dock strike enters its second week", "doc-e": "Harbour master suspended over bribery"}
@@ -103,3 +106,10 @@ def test_a_headline_word_no_claim_carries_still_lets_the_next_words_follow(index
 def test_a_question_about_one_speech_gets_that_speech(index: ClaimIndex) -> None:
     ids = [c.id for c in answer_question("what did berg say in his norvik speech", index).claims]
     assert ids[0] == "f1" and {"f2", "f3"} <= set(ids) and "g1" not in ids
+
+
+def test_a_short_word_finds_its_longer_forms_and_ties_keep_the_articles_order(index: ClaimIndex) -> None:
+    assert [c.id for c in answer_question("what did lind say about the hack", index).claims][:2] == [
+        "h1",
+        "h2",
+    ]

@@ -360,8 +360,9 @@ class ClaimIndex:
         for other in self.vocabulary[start : start + 50]:
             if not other.startswith(term):
                 break
-            if other != term and len(other) - len(term) <= 3 and len(term) >= 5:
-                found.append(other)
+            longer = len(other) - len(term)
+            if other != term and ((longer <= 3 and len(term) >= 5) or (longer <= 2 and len(term) == 4)):
+                found.append(other)  # "hack" -> hacker, "deliveri" -> delivery's stem forms
         for cut in range(max(5, len(term) - 3), len(term)):
             head = term[:cut]
             j = bisect_left(self.vocabulary, head)

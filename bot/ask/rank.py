@@ -144,8 +144,8 @@ def rank(
         numbered = int(question.wants_figures and bool(index.has_figures[i]))
         day = int(index.recency[i])
         if question.latest:
-            return (numbered, day, score, words)
-        return (numbered, score, words, day)
+            return (numbered, day, score, words, -i)
+        return (numbered, score, words, day, -i)  # ties in the order the article told them
 
     ranked = sorted(shortlist, key=key, reverse=True)
     if question.latest:
