@@ -26,6 +26,7 @@ from bot.core import Core
 from bot.logs import protect_logs
 from data.port import Store
 from handlers import admin, ask, chart, latest, start, subscribe, who
+from handlers import settings as chat_settings
 from handlers.common import AnswerCache
 from handlers.errors import on_error
 from scheduler.jobs import schedule
@@ -48,6 +49,14 @@ COMMANDS: list[tuple[str, str, bool, Callback]] = [
     ("subscribe", "get the daily digest in this chat", False, subscribe.subscribe),
     ("unsubscribe", "stop the daily digest in this chat", False, subscribe.unsubscribe),
     ("digest", "preview the next digest; /digest full for every new claim", False, subscribe.preview),
+    ("settings", "this chat's digest: on/off, time, time zone", False, chat_settings.settings_command),
+    (
+        "follow",
+        "follow a speaker or topic: /follow Syrskyi; /follow alone lists them",
+        False,
+        chat_settings.follow,
+    ),
+    ("unfollow", "stop following a speaker or topic: /unfollow Syrskyi", False, chat_settings.unfollow),
     ("ingest", "admins: read an article from a web address", True, admin.ingest_url),
     ("stats", "admins: what the store holds", True, admin.stats),
     ("feeds", "admins: the news feeds; /feeds add URL, /feeds remove URL", True, admin.feeds),
@@ -122,6 +131,8 @@ def build_application(settings: Settings, store: Store) -> Application:
     application.add_handler(MessageHandler(filters.Document.ALL & ~filters.COMMAND, admin.document))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & private, ask.private_text))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~private, ask.group_text))
+    # the settings buttons before ask's, which takes every other button
+    application.add_handler(CallbackQueryHandler(chat_settings.button, pattern=r"^set:"))
     application.add_handler(CallbackQueryHandler(ask.button))
     application.add_handler(InlineQueryHandler(ask.inline))
     application.add_handler(MessageHandler(filters.COMMAND, start.unknown))  # after every known command

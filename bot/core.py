@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from bot.ask.answer import Answer
+from bot.chatsettings import Follow
 from bot.config import Settings
-from bot.digest import WATERMARK, new_claims, render_digest
+from bot.digest import WATERMARK, followed, new_claims, render_digest
 from bot.models import Article, Claim
 from bot.service import ClaimService, SpeakerCard
 from data.port import Store
@@ -162,14 +163,19 @@ class Core:
         now = now or datetime.now(UTC)
         return now.astimezone(ZoneInfo(self.settings.timezone)).date()
 
-    def digest_preview(self, now: datetime | None = None, *, full: bool = False) -> list[str]:
+    def digest_preview(
+        self, now: datetime | None = None, *, full: bool = False, follows: Sequence[Follow] | None = None
+    ) -> list[str]:
         """What the next digest would say now (Telegram HTML parts; empty when nothing is new): the top
-        claims, or with `full` every new claim. The CLI and the bot both show this, so they agree on the
-        day and on the claims."""
+        claims, or with `full` every new claim; with `follows`, only the claims they want (a chat that
+        gets only what it follows). The CLI and the bot both show this, so they agree on the day and on
+        the claims."""
         now = now or datetime.now(UTC)
         raw = self.store.state(WATERMARK)
         since = datetime.fromisoformat(raw) if raw else None
         claims = new_claims(self.answers.index.claims, since, now)
+        if follows is not None:
+            claims = followed(claims, follows)
         day = self.digest_day(now)
         return render_digest(claims, day, full=full, max_messages=self.settings.digest_max_messages)
 
@@ -190,6 +196,24 @@ class Core:
             limits=Limits(per_second=self.settings.send_rate),
             max_messages=self.settings.digest_max_messages,
         )
+
+    async def deliver_due(
+        self,
+        send: Send,
+        *,
+        now: datetime | None = None,
+        default_day: date | None = None,
+        settled: set[tuple[str, str]] | None = None,
+    ) -> list[DeliveryReport]:
+        """Serve the chats whose own digest time (their /settings, else CLAIMBOT_DIGEST_TIME in CLAIMBOT_TZ)
+        has passed and that have not had that day's digest; with `default_day`, the chats on the default
+        schedule get that day's now (the bot's daily moment). See scheduler.digest.deliver_due."""
+        from scheduler.digest import deliver_due
+
+        return await deliver_due(
+            self.store, send, self.settings, now=now or datetime.now(UTC), default_day=default_day,
+            settled=settled,
+        )  # fmt: skip
 
     def catch_up_day(self, now: datetime | None = None) -> date | None:
         """The day whose digest should go out now because its time passed while the bot was down, if any.

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import escape
 
-from bot.ask.render import TELEGRAM_LIMIT, render_brief, render_claims
+from bot.ask.render import TELEGRAM_LIMIT, clip_html, render_brief, render_claim, render_claims
+from bot.chatsettings import Follow, FollowKind, topic_terms
 from bot.models import Claim
+from bot.vocabulary import literal_terms
 
 #: The store state key of the time the last digest was cut.
 WATERMARK = "digest_watermark"
@@ -46,6 +49,53 @@ def new_claims(claims: Iterable[Claim], since: datetime | None, until: datetime)
         for c in claims
         if c.first_seen and (since is None or c.first_seen > since) and c.first_seen <= until
     ]
+
+
+def follows_claim(follow: Follow, claim: Claim) -> bool:
+    """Whether a claim is one a chat following `follow` wants: said by the followed speaker (the name as
+    the store spells it, resolved when the chat followed it), or carrying every word of a followed topic
+    in what was said, its topic or the speaker's name."""
+    if follow.kind == FollowKind.SPEAKER:
+        return claim.speaker.casefold() == follow.name.casefold()
+    wanted = topic_terms(follow.name)
+    if not wanted:
+        return False
+    return wanted <= literal_terms(f"{claim.statement} {claim.topic or ''} {claim.speaker}")
+
+
+def followed(claims: Iterable[Claim], follows: Sequence[Follow]) -> list[Claim]:
+    """The claims any of `follows` wants, in their order (none when nothing is followed)."""
+    return [c for c in claims if any(follows_claim(f, c) for f in follows)]
+
+
+#: The store state key of the time the last followed-speaker alerts were cut.
+ALERT_WATERMARK = "alert_watermark"
+ALERT_CLAIMS = 3  # claims shown in one alert; the rest wait for the digest
+
+
+def alerts_for(
+    claims: Sequence[Claim], follows: Mapping[int | str, Sequence[Follow]]
+) -> dict[int | str, list[Claim]]:
+    """Which new claims each chat is alerted to: those of the speakers it follows (topics wait for the
+    digest: a topic's words come up too often for a message each time). Chats with none are left out."""
+    found = {}
+    for chat, wanted in follows.items():
+        speakers = [f for f in wanted if f.kind == FollowKind.SPEAKER]
+        mine = followed(claims, speakers)
+        if mine:
+            found[chat] = mine
+    return found
+
+
+def render_alert(claims: Sequence[Claim]) -> str:
+    """One alert message (Telegram HTML, within the limit): the followed speakers' newest claims."""
+    speakers = sorted({c.speaker for c in claims})
+    head = f"<b>New from {escape(', '.join(speakers), quote=False)}</b>"
+    shown = sorted(claims, key=weight, reverse=True)[:ALERT_CLAIMS]
+    more = len(claims) - len(shown)
+    tail = [f"…and {more} more in the next digest."] if more else []
+    text = "\n\n".join([head, *(render_claim(c) for c in shown), *tail])
+    return clip_html(text, TELEGRAM_LIMIT)
 
 
 def weight(claim: Claim) -> tuple[int, int, date]:
@@ -114,9 +164,11 @@ def render_digest(
     limit: int = TELEGRAM_LIMIT,
     max_messages: int = 1,
     full: bool = False,
+    note: str = "",
 ) -> list[str]:
     """The digest as Telegram-HTML messages; empty when there is nothing new. Short by default: at most
-    `max_messages` messages of the top claims and how many more there are; `full` lists every claim."""
+    `max_messages` messages of the top claims and how many more there are; `full` lists every claim.
+    `note` (Telegram HTML, already escaped) goes under the title, e.g. that only followed claims are shown."""
     claims = list(claims)
     if not claims:
         return []
@@ -125,7 +177,7 @@ def render_digest(
     title = (
         f"<b>claimbot daily digest, {day.day} {day:%b %Y}</b>\n"
         f"{len(claims)} new claim{'s' * (len(claims) != 1)} from {speakers} speaker{'s' * (speakers != 1)}"
-    )
+    ) + (f"\n{note}" if note else "")
     if full:
         return render_claims([(s.label, s.claims) for s in found], title=title, limit=limit)
     return render_brief(

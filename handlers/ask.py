@@ -22,13 +22,14 @@ from telegram.ext import ContextTypes
 from bot.ask.answer import FOUND, Answer
 from bot.ask.examples import example_questions
 from bot.ask.render import TELEGRAM_LIMIT, clip_html, render_answer, render_claim, render_sources, shorten
+from bot.chatsettings import ChatSetting
 from bot.core import Core
 from bot.models import Claim
 from bot.render import figure_text
 from handlers.common import MAX_QUESTION, answers, core, send_html
 
 PAGE = 3  # claims per message in chat; the rest behind "More"
-ASKED = "asked"  # chat setting: the questions behind recent buttons, so they work after a restart
+ASKED = ChatSetting.ASKED.value  # the questions behind recent buttons, so they work after a restart
 _ASKED_KEPT = 20  # questions remembered per chat
 _CALLBACK = re.compile(r"^(more|src|page):([0-9a-f]{1,16}):([0-9]{1,3})$")
 
