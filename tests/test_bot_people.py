@@ -4,6 +4,7 @@ examples from the store, buttons that outlive a restart, and group admins."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 import test_bot
@@ -161,3 +162,43 @@ def test_the_log_level_is_a_setting() -> None:
     assert load_settings({"CLAIMBOT_LOG_LEVEL": "warning"}).log_level == "WARNING"
     with pytest.raises(SettingsError, match="CLAIMBOT_LOG_LEVEL"):
         load_settings({"CLAIMBOT_LOG_LEVEL": "loud"})
+
+
+def test_a_day_of_300_new_claims_reaches_each_chat_as_one_message(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.models import Claim, Figure, Source
+    from scheduler.jobs import daily_digest
+
+    seen = datetime.now(UTC) - timedelta(hours=2)
+    claims = [
+        Claim(
+            f"c{i}",
+            f"Speaker {i % 40}",
+            f"The river at Station {i % 25} rose by {i} centimetres overnight.",
+            (Figure(f"{i} centimetres", float(i), unit="centimetres"),),
+            seen.date(),
+            sources=(Source(f"doc{i % 60}", "s", f"Gazette {i % 7}"),),
+            first_seen=seen,
+        )
+        for i in range(1, 321)
+    ]
+    big = ClaimStore(tmp_path / "claims.json")
+    with big.batch() as batch:
+        batch.put_claims(claims)
+
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, big) as application:
+            for chat in (3001, 3002):
+                fake.push_command("/subscribe", chat_id=chat)
+            await fake.wait_for(lambda f: all(texts(f, c) for c in (3001, 3002)))
+            assert application.job_queue is not None
+            application.job_queue.run_once(daily_digest, when=0)
+            await fake.wait_for(lambda f: all(len(texts(f, c)) >= 2 for c in (3001, 3002)), 30)
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        for chat in (3001, 3002):
+            digests = [t for t in texts(fake, chat) if "claimbot daily digest" in t]
+            assert len(digests) == 1 and len(digests[0]) <= 4096
+            assert "320 new claims" in digests[0] and "more new claims" in digests[0]
