@@ -31,7 +31,14 @@ from handlers.common import MAX_QUESTION, answers, core, send_html
 PAGE = 3  # claims per message in chat; the rest behind "More"
 ASKED = ChatSetting.ASKED.value  # the questions behind recent buttons, so they work after a restart
 _ASKED_KEPT = 20  # questions remembered per chat
-_CALLBACK = re.compile(r"^(more|src|page):([0-9a-f]{1,16}):([0-9]{1,3})$")
+_CALLBACK = re.compile(r"^(more|src|page):([0-9a-f]{1,16}):([0-9]{1,3})\Z", re.ASCII)
+
+
+def parse_button(data: str) -> tuple[str, str, int] | None:
+    """(kind, answer key, page) of an answer button's data, or None for anything else: callback data comes
+    from the client, so only the exact shapes the bot makes are taken (ASCII digits only, bounded)."""
+    found = _CALLBACK.match(data)
+    return (found[1], found[2], int(found[3])) if found is not None else None
 
 
 def examples(context: ContextTypes.DEFAULT_TYPE) -> list[str]:
@@ -135,12 +142,12 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if shown:
             await reply_to_question(update, context, shown[index if index < len(shown) else 0])
         return
-    found = _CALLBACK.match(query.data)
+    parsed = parse_button(query.data)
     chat = query.message.chat.id if query.message is not None else None
-    if found is None or chat is None:
+    if parsed is None or chat is None:
         await query.answer("That button is not one of mine.")
         return
-    kind, key, page = found[1], found[2], int(found[3])
+    kind, key, page = parsed
     answer = answers(context).get(key, chat) or await asyncio.to_thread(_recall, core(context), chat, key)
     if answer is None:
         await query.answer("That answer has expired: please ask again.", show_alert=False)

@@ -11,6 +11,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from fakebotapi import check_telegram_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -156,3 +157,31 @@ def test_text_spans_cover_the_text_in_bounded_parts(text: str, limit: int) -> No
     assert "".join(text[s:e] for s, e in spans) == text
     assert all(0 < e - s <= limit for s, e in spans) or spans == [(0, 0)]
     assert [s for s, _ in spans[1:]] == [e for _, e in spans[:-1]]
+
+
+@FUZZ
+@given(st.text(max_size=80))
+def test_any_callback_data_is_a_button_of_mine_or_none(data: str) -> None:
+    from handlers.ask import parse_button
+
+    parsed = parse_button(data)
+    if parsed is not None:
+        kind, key, page = parsed
+        assert kind in ("more", "src", "page") and key.isascii() and 0 <= page < 1000
+
+
+@pytest.mark.parametrize(
+    ("data", "parsed"),
+    [
+        ("more:1f2e:1", ("more", "1f2e", 1)),
+        ("src:1f2e:0", ("src", "1f2e", 0)),
+        ("more:1:²", None),  # a digit that int() refuses
+        ("more:1:1\n", None),
+        ("ex:0", None),
+        ("more:ZZ:1", None),
+    ],
+)
+def test_callback_table(data: str, parsed: tuple[str, str, int] | None) -> None:
+    from handlers.ask import parse_button
+
+    assert parse_button(data) == parsed
