@@ -82,7 +82,8 @@ TITLE_WORDS = frozenset(
     chief-executive envoy sheikh emir chairperson governor-general attorney auditor comptroller
     treasurer commissioner superintendent inspector coach manager minister-president state army
     military navy air force officials official lawmaker legislator mp congressman congresswoman
-    councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri sir dame
+    councillor councilor councilman councilwoman assemblyman assemblywoman shri smt sri sir dame capt
+    capt. cmdr cmdr. sgt sgt. cpl cpl. pvt pvt. adm adm. brig brig. supt supt. insp insp.
     """.split()
 )
 

@@ -158,7 +158,15 @@ SPEAKERS = [
         "were waiting.",
         ["Oslo Shipping Line", "port association"],
     ),
+    # what a body issued speaks for it: "the release said", "the statement added"
+    (
+        "Nordvik Pharma Corp said sales rose 4%. The release said 300 jobs would be added.",
+        ["Nordvik Pharma Corp", "Nordvik Pharma Corp"],
+    ),
+    # a title the parser hung on the words before the name stays out of them
+    ("Three fishermen were rescued on Sunday, Capt. Tomas Varga said.", ["Tomas Varga"]),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------
+    ("The statement said 300 jobs would be added.", []),
     # "the city" with no city body named is no one
     ("The city said 300 homes were flooded.", []),
     # a negated subject says no one spoke

@@ -406,6 +406,8 @@ def _content(
             clause = clause if not unit_quotes else None
     if clause is not None:
         toks = sorted(clause.subtree, key=lambda t: t.i)
+        while len(toks) > 1 and toks[-1].i < verb.i and toks[-1].lower_.rstrip(".") in TITLE_WORDS:
+            toks = toks[:-1]  # "..., Capt. John Reed said": the parser hung the title on the words said
         if verb.lemma_ == "make":  # "made (it) clear (that) X": X
             clear = [i for i, t in enumerate(toks) if t.lower_ == "clear"]
             toks = toks[clear[0] + 1 :] if clear else toks
@@ -462,6 +464,8 @@ def _content(
     if has_object and verb.lemma_ not in ("say", "tell"):
         return _with_object(doc, verb), False
     subj_left = subject.left_edge.i if isinstance(subject, Token) else (subject.start if subject else verb.i)
+    while subj_left > unit.start + 1 and doc[subj_left - 1].lower_.rstrip(".") in TITLE_WORDS:
+        subj_left -= 1  # "..., Capt. John Reed said": the title the parser left out is no part of the words
     if subj_left > unit.start + 2 and verb.i > subj_left and not has_object:
         # "..., X said in a statement": what precedes the attribution
         return _strip_content(doc, unit.start_char, doc[subj_left].idx), False

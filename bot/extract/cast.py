@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from bot.extract.speakers import (
     ANONYMOUS,
+    ISSUED_NOUNS,
     ORG_WORDS,
     ORGANISATION,
     PERSON,
@@ -341,6 +342,8 @@ class Cast:
             found = self._recent_speaker((ORGANISATION,), before, within=1) or next(
                 (n for n in self._earlier(before) if n.kind == ORGANISATION), None
             )
+        elif ref.head in ISSUED_NOUNS:  # "the notice said": the body (or person) that just spoke, or the
+            found = self._recent_speaker((ORGANISATION, PERSON), before) or self._salient_organisation(before)
         elif ref.head in ("they", "we", "their", "our"):
             found = self._recent_speaker((ORGANISATION, ANONYMOUS), before, within=1) or next(
                 (n for n in self._earlier(before) if n.kind in (ORGANISATION, ANONYMOUS)), None

@@ -207,6 +207,9 @@ def _person_in(tokens: list[Token]) -> list[Token]:
 #: Organisation words that are a newspaper's name only when written as one: "The Post", not "a post".
 _TITLE_ONLY_WHEN_NAMED = frozenset("post times journal news press".split())
 
+#: What a body issues and news quotes as if it spoke: "the release said" is the body that released it.
+ISSUED_NOUNS = frozenset("statement release notice memo".split())
+
 #: A web address written as a name: "flightaware.com", "poweroutage.us".
 WEB_ADDRESS = re.compile(r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|gov|edu|us|uk|io|info|news|co)")
 
@@ -296,6 +299,10 @@ def name_of(head: Token) -> Name | None:
         return None
     if _is_quantity(head):
         return None  # "some 2,000 residents", "dozens of workers": the subject of a figure, not a source
+    determiner = next((c.lower_ for c in head.children if c.dep_ in ("det", "poss")), None)
+    if lower in ISSUED_NOUNS and determiner in ("the", "its", "their"):
+        # "the notice said", "the statement added": whoever issued it, named before
+        return Name(lower, "reference", head=lower)
     represented = _speaking_for(head)
     if represented is not None:
         return represented
