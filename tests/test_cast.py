@@ -177,6 +177,7 @@ SPEAKERS = [
     ("The lawmaker said 14 bridges were unsafe.", []),
     # a counted crowd is the subject of a figure, not a source
     ("Some 2,000 residents reported that their homes were flooded.", []),
+    ("More estate agents are reporting that 40% of sales fell through.", []),
     # a pronoun with no one before it is no speaker
     ("She said the strike would last 12 days.", []),
 ]

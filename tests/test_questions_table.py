@@ -439,6 +439,9 @@ ROWS: list[Row] = [
     # a full name with other given names is someone else, even when a stored name ends the same
     ("what did ivan kowalczyk say about the deficit", (), None),
     ("what did marta kowalczik say about the deficit", ("k1",), "k1"),
+    ("what did dr. marta kowalczyk say about the deficit", ("k1",), "k1"),
+    ("what did sir rafael ortiz say about sales", ("h2",), "h2"),
+    ("what did captain ines varga say about the ferry collision", ("v1",), "v1"),
     # "who said S": S is what was said, so a claim must carry nearly all of it
     ("who said the budget deficit will narrow", ("k1",), "k1"),
     ("who said the budget deficit would double", (), None),

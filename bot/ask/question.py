@@ -128,7 +128,8 @@ _TITLES: tuple[tuple[str, ...], ...] = tuple(
                 "secretary of defense|secretary-general|secretary general|defense secretary|spokesperson|"
                 "spokesman|spokeswoman|senator|sen.|chancellor|speaker|council speaker|house speaker|"
                 "chief executive|ceo|chairman|chair|director|mr|mr.|mrs|mrs.|ms|ms.|dr|dr.|prof.|"
-                "professor"
+                "professor|captain|capt.|capt|colonel|col.|sergeant|sgt.|admiral|adm.|lieutenant|lt.|"
+                "commissioner|inspector|superintendent|chief|judge|justice|ambassador|sir|dame"
             ).split("|")
         ),
         key=len,

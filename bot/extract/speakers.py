@@ -358,6 +358,8 @@ def _is_quantity(head: Token) -> bool:
                 return True
             if child.lower_ in ("hundred", "thousand", "million", "dozen"):
                 return True
+        if child.dep_ in ("amod", "det") and child.lower_ in ("more", "fewer") and head.tag_ == "NNS":
+            return True  # "more estate agents are reporting ...": a survey's count, not a source
     return head.lower_ in ("dozens", "hundreds", "thousands", "millions")
 
 
