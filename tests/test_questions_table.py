@@ -301,6 +301,9 @@ ROWS: list[Row] = [
     ("what did the chief executive say about sales growth", ("h2",), "h2"),
     # a role named another way: CEO ~ chief executive; no prosecutor is stored
     ("what did the ceo say about sales growth", ("h2",), "h2"),
+    # "according to the company" means the company the topic names
+    ("how many lumen computing shipments fell according to the company", ("l1",), "l1"),
+    ("how many helio motors vehicles were delivered according to the company", ("h1",), "h1"),
     ("what did the prosecutor say about sales growth", (), None),
     ("what did the red cross coordinator say about survivors", ("q2",), "q2"),
     ("what did the carmaker say about deliveries", ("h1",), "h1"),

@@ -38,7 +38,7 @@ from bot.ask.rank import (
     with_article_credit,
 )
 from bot.ask.rank import relevance as _relevance
-from bot.lexicon import TITLE_WORDS
+from bot.lexicon import COMPANY_WORDS, TITLE_WORDS
 from bot.models import Claim
 from bot.names import same_given_names
 from bot.render import number_text
@@ -385,6 +385,11 @@ def answer_question_parsed(question: Question, index: ClaimIndex) -> Answer:
     speakers: tuple[str, ...] = ()
     versus: tuple[str, ...] = ()
     topic = question.topic
+    if question.speaker and topic and _generic(question.speaker):
+        # "how many T-Mobile customers ... according to the company": the company the topic names
+        named = _bodies_named(topic, index)
+        if named:
+            return _answer(question, index, named, (), topic, terms(topic) - _name_terms(named))
     if question.speaker:
         match = resolve_speakers(question, index)
         if not match.sure and question.guessed and _known_words(question.speaker, index):
@@ -412,6 +417,31 @@ def answer_question_parsed(question: Question, index: ClaimIndex) -> Answer:
     names = _name_terms((*speakers, *versus)) | terms(question.speaker or "")
     wanted = terms(topic or "") - names
     return _answer(question, index, speakers, versus, topic, wanted)
+
+
+def _generic(speaker: str) -> bool:
+    """A speaker named only by what it is: "the company", "the carrier", "the agency"."""
+    words = [w for w in speaker.lower().split() if w not in ("the", "a", "an")]
+    return len(words) == 1 and words[0] in GENERIC_BODIES
+
+
+GENERIC_BODIES = COMPANY_WORDS | frozenset(
+    "agency ministry department authority organisation organization".split()
+)
+
+
+def _bodies_named(topic: str, index: ClaimIndex) -> tuple[str, ...]:
+    """The organisations the store quotes whose whole name the topic carries ("t-mobile customers")."""
+    wanted = terms(topic)
+    found = [
+        name
+        for name, kind in index.speaker_kind.items()
+        if kind == "organisation"
+        and name in index.by_speaker
+        and (named := terms(name) - PLACE_TERMS)
+        and named <= wanted
+    ]
+    return tuple(sorted(found, key=lambda n: -len(index.by_speaker[n])))
 
 
 def _known_words(phrase: str, index: ClaimIndex) -> bool:
