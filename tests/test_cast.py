@@ -163,6 +163,11 @@ SPEAKERS = [
         "Nordvik Pharma Corp said sales rose 4%. The release said 300 jobs would be added.",
         ["Nordvik Pharma Corp", "Nordvik Pharma Corp"],
     ),
+    # "the government" is never the union or the company that spoke before it
+    (
+        "The Harbour Workers Union said 300 members voted. The government said the vote was a concern.",
+        ["Harbour Workers Union", "government"],
+    ),
     # a title the parser hung on the words before the name stays out of them
     ("Three fishermen were rescued on Sunday, Capt. Tomas Varga said.", ["Tomas Varga"]),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------

@@ -299,6 +299,16 @@ FRAMES = {
         ("What did the council say?\n\nMayor Ana Lind said 300 homes were hit.", ("Ana Lind", "300 homes")),
         ("What did the council say?\n\nThe mayor said 300 homes were hit.", None),
     ],
+    "'according to' whose source the parser lost, or whose data it is": [
+        (
+            "According to N.V. spokesman Ola Dahl, about 48,000 cars will also be recalled.",
+            ("Ola Dahl", "48,000 cars"),
+        ),
+        (
+            "According to Nordvik Statistics Bureau data released on Monday, sales fell 4%.",
+            ("Nordvik Statistics Bureau", "sales fell 4%"),
+        ),
+    ],
     "a website as the source": [
         ("According to flightcount.com, 2,000 flights were cancelled.", ("flightcount.com", "2,000 flights")),
         ("Some 40,000 homes had no power, according to gridwatch.us.", ("gridwatch.us", "40,000 homes")),

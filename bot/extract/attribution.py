@@ -282,6 +282,9 @@ def _through_carrier(tok: Token) -> Token:
                     ]
                     if owner_name:
                         return owner_name[0]
+        named = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if named and tok.lower_ not in REPORT_NOUNS:  # "Nordvik Statistics Bureau data": the bureau's
+            return named[-1]
         publisher = tok.head if tok.dep_ == "dobj" and tok.head.lemma_ in PUBLISHING_VERBS else None
         if publisher is not None:  # "X released the results, which suggest ...": X's results
             return next((c for c in publisher.children if c.dep_ == "nsubj"), owner or tok)
@@ -303,10 +306,25 @@ def _according_to(unit: Span) -> tuple[Token, Token] | None:
     """The 'according' token and the head of its object, when the unit has 'according to X'."""
     for tok in unit:
         if tok.lower_ == "according" and tok.i + 1 < unit.end and tok.doc[tok.i + 1].lower_ == "to":
-            for obj in tok.doc[tok.i + 1].children:
+            to = tok.doc[tok.i + 1]
+            for obj in to.children:
                 if obj.dep_ == "pobj" and not _of_no_one(obj, _through_carrier(obj)):
                     return tok, _through_carrier(obj)
+            if not any(c.dep_ == "pobj" for c in to.children):
+                # the parser lost the object ("according to G.M. spokesman Alan Adler, ..."): the last name
+                # before the comma
+                phrase = []
+                for t in tok.doc[to.i + 1 : unit.end]:
+                    if t.is_punct and t.text != ".":
+                        break
+                    phrase.append(t)
+                names = [t for t in phrase if t.pos_ == "PROPN"]
+                if names and len(phrase) <= _LOST_OBJECT:
+                    return tok, names[-1]
     return None
+
+
+_LOST_OBJECT = 8  # words after "according to" that may still be the source whose object the parser lost
 
 
 def _of_no_one(carrier: Token, source: Token) -> bool:
@@ -998,7 +1016,8 @@ def _according_only(unit: Span, according: tuple[Token, Token]) -> Iterator[Attr
     if speaker is None:
         return
     phrase = sorted(acc.subtree, key=lambda t: t.i)
-    left, right = phrase[0].idx, phrase[-1].idx + len(phrase[-1].text)
+    last = max(phrase[-1], obj, key=lambda t: t.i)  # the source, even where the parser lost it
+    left, right = phrase[0].idx, last.idx + len(last.text)
     doc = unit.doc
     if left - unit.start_char > unit.end_char - right:
         content = _strip_content(doc, unit.start_char, left)

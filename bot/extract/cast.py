@@ -359,7 +359,8 @@ class Cast:
                     break
             if found is None and person and wanted <= PERSON_HEADS | TITLE_WORDS:
                 found = self._recent_speaker((PERSON,), before)  # "..., the lawmaker said"
-            if found is None and ref.head in DESCRIBED_ORGANISATIONS:
+            if found is None and ref.head in DESCRIBED_ORGANISATIONS and ref.head not in INSTITUTIONS:
+                # ("the government" is never the union or the company that spoke before it)
                 guess = (
                     self._of_class(ref.head, before)
                     or self._recent_speaker((ORGANISATION,), before)

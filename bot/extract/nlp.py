@@ -25,6 +25,9 @@ ABBREVIATIONS = tuple(
 )
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+
+
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A sentence never runs across a line break (articles keep one paragraph per line), and never
@@ -41,6 +44,8 @@ def paragraph_breaks(doc: Doc) -> Doc:
             tok.is_sent_start = not (wrapped and "\n\n" not in gap)
         elif before.text.endswith(".") and before.text[:-1] in ABBREVIATIONS:
             tok.is_sent_start = False
+        elif _INITIALS.fullmatch(before.text) and tok.text[:1].islower():
+            tok.is_sent_start = False  # "G.M. spokesman", "U.S. officials": initials before a lower-case word
         word = tok
     return doc
 
