@@ -168,6 +168,12 @@ SPEAKERS = [
         "The Harbour Workers Union said 300 members voted. The government said the vote was a concern.",
         ["Harbour Workers Union", "government"],
     ),
+    # a surname that is also a word ("Able"), right after a quotation, is the person named before
+    (
+        "Edward Able, head of the museums group, says cuts are short-sighted.\n\n"
+        "\u201cThey cut 30 museums,\u201d Able says.",
+        ["Edward Able", "Edward Able"],
+    ),
     # a title the parser hung on the words before the name stays out of them
     ("Three fishermen were rescued on Sunday, Capt. Tomas Varga said.", ["Tomas Varga"]),
     # --- negative: no one fits, so there is no claim ----------------------------------------------------

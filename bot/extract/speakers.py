@@ -295,6 +295,10 @@ def name_of(head: Token) -> Name | None:
                 role = role or _clean(span_text(sorted(prep.subtree, key=lambda t: t.i))).lower()
         name = _clean(span_text(run))
         return Name(name, PERSON, titles_all or tuple(stripped), head.lower_, role=role)
+    after_quote = head.i > 0 and head.doc[head.i - 1].text in ('"', "\u201d", "'", "\u2019")
+    if head.pos_ in ("ADJ", "ADV", "VERB") and head.text.istitle() and head.dep_ == "nsubj" and after_quote:
+        # '"...," Able says': a surname that is also a word; right after the quotation it can only be a name
+        return Name(head.text, PERSON, head=lower)
     if head.pos_ != "NOUN":
         return None
     if _is_quantity(head):
