@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -158,7 +158,7 @@ def _ingest(core: Core, args: argparse.Namespace) -> int:
             print(f"claimbot: {'error' if problem.failed else 'warning'}: {problem}", file=sys.stderr)
         problems += len(trouble)
         failed += sum(problem.failed for problem in trouble)
-    report = core.ingest(articles)
+    report = core.ingest(articles, progress=_progress() if len(articles) > 1 else None)
     for failure in report.failed:
         print(f"claimbot: error: {failure}", file=sys.stderr)
     # an article the extractor failed on is stored (without claims) and named, and does not fail the run:
@@ -175,6 +175,24 @@ def _ingest(core: Core, args: argparse.Namespace) -> int:
             "stored; `claimbot reextract` can re-read them"
         )
     return 1 if failed else 0  # an input refused or unreadable: a script must be able to tell
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A progress line on standard error while articles are read, only when it is a terminal (a log or a
+    pipe gets none), cleared when done."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(
+            f"\rreading articles: {done}/{total} ({done * 100 // total}%)",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
 
 
 def _reextract(core: Core, args: argparse.Namespace) -> int:

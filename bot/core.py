@@ -10,7 +10,7 @@ one-shot `claimbot ask` stays quick to start.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -60,11 +60,17 @@ class Core:
 
     # --- articles in -----------------------------------------------------------------------------------
 
-    def ingest(self, articles: Iterable[Article], *, now: datetime | None = None) -> IngestReport:
-        """Store the claims of articles not seen before, in one batch."""
+    def ingest(
+        self,
+        articles: Iterable[Article],
+        *,
+        now: datetime | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IngestReport:
+        """Store the claims of articles not seen before, in one batch; `progress(done, total)` as it goes."""
         from bot.pipeline import ingest  # spaCy loads only for the use cases that parse text
 
-        return ingest(self.store, articles, nlp=self.nlp, now=now)
+        return ingest(self.store, articles, nlp=self.nlp, now=now, progress=progress)
 
     def reextract(self, *, dry_run: bool = False, now: datetime | None = None) -> ReextractReport:
         """Rebuild every claim from the stored texts with the current extractor."""

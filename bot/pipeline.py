@@ -56,17 +56,24 @@ PART_CHARS = 100_000
 
 
 def extract_all(
-    articles: Sequence[Article], nlp: Language | None = None, failures: list[str] | None = None
+    articles: Sequence[Article],
+    nlp: Language | None = None,
+    failures: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[Article, list[Claim], list[Speaker]]]:
     """Parse articles in one stream (spaCy's nlp.pipe) and extract each one's claims. A long article is
     parsed in parts (text_spans). An article the parser or the extractor fails on is reported by id (in
     `failures`, when given, and the log) and yields no claims; the others are not lost with it."""
     nlp = nlp or load_nlp()
     found: list[tuple[list[Claim], list[Speaker]]] = [([], []) for _ in articles]
+    done = -1
     for i, part, doc in _parse_all(nlp, _parts(articles, nlp, failures), failures):
         claims, speakers = _extract_one(part, doc, failures)
         found[i][0].extend(claims)
         found[i][1].extend(speakers)
+        if progress is not None and i != done:
+            done = i
+            progress(i + 1, len(articles))  # "article 12 of 40": long ingests show they move
     return [(a, claims, speakers) for a, (claims, speakers) in zip(articles, found, strict=True)]
 
 
@@ -155,6 +162,7 @@ def ingest(
     *,
     nlp: Language | None = None,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IngestReport:
     """Extract claims from articles the store has not seen and merge them in, in one atomic write.
 
@@ -167,7 +175,7 @@ def ingest(
     if not fresh and not _texts_missing(articles, seen, store.article_hashes):
         return IngestReport(len(articles), unchanged, 0, 0)
     failures: list[str] = []
-    extracted = extract_all(fresh, nlp, failures) if fresh else []
+    extracted = extract_all(fresh, nlp, failures, progress) if fresh else []
     now = now or datetime.now(UTC)
     with store.batch() as batch:
         # another process may have ingested some of these while we parsed

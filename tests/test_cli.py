@@ -397,3 +397,16 @@ def test_chat_in_a_real_terminal_understands_the_bots_commands_and_more(tmp_path
         screen_after("/nonsense", "I don't know /nonsense")
     finally:
         subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True)
+
+
+def test_a_long_ingest_shows_progress_only_on_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "claims.json"
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["--db", str(db), "ingest", str(SAMPLES / "articles.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "\rreading articles: 1/" in err and "(100%)\n" in err
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False, raising=False)
+    assert main(["--db", str(tmp_path / "other.json"), "ingest", str(SAMPLES / "articles.jsonl")]) == 0
+    assert "reading articles" not in capsys.readouterr().err
