@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -405,9 +406,20 @@ def _digest(core: Core, args: argparse.Namespace) -> int:
 
     async def send() -> str:
         async with telegram_sender(settings) as sender:
-            report = await core.send_digest(sender, now=now)
-        if report.busy:
+            # today's digest to the chats on the default schedule, and to every other chat whose own time
+            # (its /settings) has passed: a cron line every few minutes serves them all, each once
+            reports = await core.deliver_due(sender, now=now, default_day=core.digest_day(now))
+        if not reports:
+            return "Nothing due: no chat's digest time has passed, or every chat has had today's."
+        if all(r.busy for r in reports):
             return "Another claimbot is sending the digest right now; nothing sent."
+        report = replace(
+            reports[0],
+            sent=sum(r.sent for r in reports),
+            skipped=sum(r.skipped for r in reports),
+            blocked=[c for r in reports for c in r.blocked],
+            failed=[c for r in reports for c in r.failed],
+        )
         return (
             f"Digest of {report.day}: sent to {_count(report.sent, 'chat')}, "
             f"{report.skipped} already had it, {len(report.blocked)} blocked the bot, "
