@@ -326,7 +326,7 @@ def _wrapped(markup: Sequence[str]) -> str:
     import textwrap
 
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 120))
-    lines = html_to_text("\n\n".join(markup)).split("\n")
+    lines = html_to_text("\n\n".join(markup), colour=sys.stdout.isatty()).split("\n")
     return "\n".join(
         textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False) if line else line
         for line in lines

@@ -579,3 +579,13 @@ def test_only_figures_the_shown_quote_carries_are_bold() -> None:
     assert "<b>40" in text and "1,000" not in text
     cut = "x" * 400 + " and 40 ferries"  # the figure falls in the part of a long quote that is cut
     assert "<b>" not in render_claim(claim(cut, figures=(inside,))).split("\n")[0]
+
+
+def test_terminal_text_keeps_bold_and_dims_links_only_when_colour_is_asked() -> None:
+    markup = '<b>40 ships</b> “late” <a href="https://example.org/a">Gazette</a>'
+    plain = html_to_text(markup)
+    assert plain == "40 ships “late” Gazette (https://example.org/a)"
+    coloured = html_to_text(markup, colour=True)
+    assert (
+        coloured.startswith("\033[1m40 ships\033[0m") and "\033[2m (https://example.org/a)\033[0m" in coloured
+    )

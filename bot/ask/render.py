@@ -485,32 +485,44 @@ def render_answer(answer: Answer, *, limit: int = TELEGRAM_LIMIT, max_claims: in
 # --- the terminal ----------------------------------------------------------------------------------------
 
 
+#: Terminal styles for the tags a reply uses, when colour is asked for: bold figures and names, dim links.
+_STYLES = {"b": "\033[1m", "strong": "\033[1m", "i": "\033[3m", "em": "\033[3m"}
+_LINK, _RESET = "\033[2m", "\033[0m"
+
+
 class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, colour: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hrefs: list[tuple[str | None, int]] = []
+        self._colour = colour
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self._hrefs.append((dict(attrs).get("href"), len(self.parts)))
         elif tag == "br":
             self.parts.append("\n")
+        elif self._colour and tag in _STYLES:
+            self.parts.append(_STYLES[tag])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._hrefs:
             href, start = self._hrefs.pop()
             label = "".join(self.parts[start:]).strip()
             if href and href != label:
-                self.parts.append(f" ({href})")
+                link = f" ({href})"
+                self.parts.append(f"{_LINK}{link}{_RESET}" if self._colour else link)
+        elif self._colour and tag in _STYLES:
+            self.parts.append(_RESET)
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
 
-def html_to_text(markup: str) -> str:
-    """The same reply for a terminal: tags removed, links as 'text (url)', entities unescaped."""
-    parser = _TextParser()
+def html_to_text(markup: str, *, colour: bool = False) -> str:
+    """The same reply for a terminal: tags removed, links as 'text (url)', entities unescaped; with
+    `colour` (a terminal that shows it), bold stays bold and links are dimmed."""
+    parser = _TextParser(colour)
     parser.feed(markup)
     parser.close()
     return "".join(parser.parts)
