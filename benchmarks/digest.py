@@ -4,8 +4,10 @@
                                 [--probe-claims 30] [--probe-subscribers 500] [--rtt-ms 0] [--pool 8]
                                 [--seed S] [--strict]
 
-1. Build: `new_claims` + `render_digest` over `--claims` synthetic claims, nearly all first seen within the
-   last day (several topics and speakers, figures, 1-3 sources with outlets and urls). Target < 5 s.
+1. Build: `--claims` synthetic claims written to a TinyDB store, then the day's run prepared from it as
+   the bot does (`scheduler.digest.prepare`: read, select the new claims, render, keep the run); nearly
+   all first seen within the last day (several topics and speakers, figures, 1-3 sources with outlets
+   and urls). Target < 5 s.
 2. Fan-out: a digest of `--fanout-claims` (one message by default) to a channel and `--subscribers` chats
    (subscribed in one store batch) through `send_digest` with a real python-telegram-bot `Bot` against the
    in-process fake Bot API server (tests/fakebotapi.py) on 127.0.0.1. `--rate` is far above Telegram's real
@@ -42,11 +44,11 @@ sys.path.insert(0, str(ROOT))  # runnable from a fresh clone without installing 
 from telegram import Bot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
-from bot.digest import new_claims, render_digest  # noqa: E402
+from bot.digest import WATERMARK, new_claims  # noqa: E402
 from bot.models import Claim, Figure, Source  # noqa: E402
 from data.ledger import SENT, DeliveryLedger  # noqa: E402
 from data.store import ClaimStore  # noqa: E402
-from scheduler.digest import Limits, Send, bot_sender, send_digest  # noqa: E402
+from scheduler.digest import Limits, Send, bot_sender, prepare, send_digest  # noqa: E402
 from tests.fakebotapi import MAX_MESSAGE_LENGTH, FakeBotAPI, parse_telegram_html  # noqa: E402
 
 MAX_BUILD_S = 5.0
@@ -209,11 +211,18 @@ def _source(rng: random.Random, n: int, k: int, statement: str, today: date) -> 
 # --- 1. building the digest ---------------------------------------------------------------------------
 
 
-def bench_build(claims: list[Claim], now: datetime) -> BuildResult:
+def bench_build(claims: list[Claim], now: datetime, folder: Path) -> BuildResult:
+    """The digest as the bot makes it: the claims written to a store first, then the day's run prepared
+    from the store (claims read back, new ones selected, the message rendered, the run kept)."""
+    store = ClaimStore(folder / "build.json")
+    with store.batch() as batch:
+        batch.put_claims(claims)
+        batch.set_state(WATERMARK, (now - timedelta(days=1)).isoformat())
     t0 = time.perf_counter()
-    selected = new_claims(claims, now - timedelta(days=1), now)
-    messages = render_digest(selected, now.date())
-    return BuildResult(len(claims), len(selected), time.perf_counter() - t0, messages)
+    run = prepare(store, now.date(), now, None, when_empty=False)
+    seconds = time.perf_counter() - t0
+    selected = len(new_claims(store.claims(), now - timedelta(days=1), now))
+    return BuildResult(len(claims), selected, seconds, list(run.messages))
 
 
 def plain_length(message: str) -> int:
@@ -418,17 +427,23 @@ def main(argv: list[str] | None = None) -> int:
     now = datetime.now(UTC).replace(microsecond=0)
     print(f"cpus: {os.cpu_count()}; python {sys.version.split()[0]}")
 
-    # 1. build
+    # 1. build, from a store
     claims = synthetic_claims(args.claims, now, args.seed)
-    build = bench_build(claims, now)
+    with tempfile.TemporaryDirectory(prefix="claimbot-digest-build-") as tmp:
+        build = bench_build(claims, now, Path(tmp))
     raw = max((len(m) for m in build.messages), default=0)
     plain = max((plain_length(m) for m in build.messages), default=0)
     print(
         f"digest build: {build.claims} claims ({len({c.speaker for c in claims})} speakers, "
         f"{len(TOPICS)} topics), {build.selected} new in the last day -> {len(build.messages)} messages "
-        f"in {build.seconds:.2f} s (new_claims + render_digest)"
+        f"per chat, prepared from the store in {build.seconds:.2f} s (read, select, render, keep the run)"
     )
     print(f"  longest message: {raw} chars of HTML, {plain} chars as Telegram counts them (limit 4096)")
+    sends = (args.subscribers + 1) * max(len(build.messages), 1)
+    print(
+        f"  at the default 25 messages/s, {args.subscribers} chats and a channel take "
+        f"{duration(sends / 25)} ({sends} messages)"
+    )
 
     # 2. fan-out: the full subscriber list, then a multi-part digest to a few chats
     rtt = args.rtt_ms / 1000
