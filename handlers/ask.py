@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 from dataclasses import replace
 from uuid import uuid4
@@ -22,6 +23,8 @@ from telegram.ext import ContextTypes
 from bot.ask.answer import FOUND, Answer
 from bot.ask.examples import example_questions
 from bot.ask.render import TELEGRAM_LIMIT, clip_html, render_answer, render_claim, render_sources, shorten
+from bot.chart import chart_of
+from bot.chart_png import caption, draw
 from bot.chatsettings import ChatSetting
 from bot.core import Core
 from bot.models import Claim
@@ -31,7 +34,7 @@ from handlers.common import MAX_QUESTION, answers, core, send_html
 PAGE = 3  # claims per message in chat; the rest behind "More"
 ASKED = ChatSetting.ASKED.value  # the questions behind recent buttons, so they work after a restart
 _ASKED_KEPT = 20  # questions remembered per chat
-_CALLBACK = re.compile(r"^(more|src|page):([0-9a-f]{1,16}):([0-9]{1,3})\Z", re.ASCII)
+_CALLBACK = re.compile(r"^(more|src|page|chart):([0-9a-f]{1,16}):([0-9]{1,3})\Z", re.ASCII)
 
 
 def parse_button(data: str) -> tuple[str, str, int] | None:
@@ -55,6 +58,8 @@ def _keyboard(key: str, answer: Answer, page: int, *, sources: bool = False) -> 
     if len(answer.claims) > (page + 1) * PAGE:
         buttons.append(InlineKeyboardButton("More results", callback_data=f"more:{key}:{page + 1}"))
     buttons.append(InlineKeyboardButton("Sources", callback_data=f"src:{key}:{page}"))
+    if chart_of(answer) is not None:  # dated figures from several claims: their history as a picture
+        buttons.append(InlineKeyboardButton("Chart", callback_data=f"chart:{key}:{page}"))
     return InlineKeyboardMarkup([buttons])
 
 
@@ -153,6 +158,14 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("That answer has expired: please ask again.", show_alert=False)
         return
     await query.answer()
+    if kind == "chart":
+        chart = chart_of(answer)
+        if chart is not None and query.message is not None:
+            png = await asyncio.to_thread(draw, chart)  # drawing takes a moment: off the event loop
+            await context.bot.send_photo(
+                chat, png, caption=html.escape(caption(chart)), parse_mode=ParseMode.HTML
+            )
+        return
     sources = kind == "src"
     if sources:
         text = render_sources(_page(answer, page).claims)

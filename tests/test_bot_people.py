@@ -202,3 +202,18 @@ def test_a_day_of_300_new_claims_reaches_each_chat_as_one_message(tmp_path: Path
             digests = [t for t in texts(fake, chat) if "claimbot daily digest" in t]
             assert len(digests) == 1 and len(digests[0]) <= 4096
             assert "320 new claims" in digests[0] and "more new claims" in digests[0]
+
+
+def test_an_answer_with_dated_figures_has_a_chart_button_that_sends_the_picture(store: ClaimStore) -> None:
+    async def scenario(fake: FakeBotAPI) -> None:
+        async with running(fake, store):
+            fake.push_message("zelensky on north korean casualties", chat_id=1001)
+            await fake.wait_for(lambda f: bool(texts(f, 1001)))
+            answer = [m for m in fake.sent if m.get("chat_id") == 1001][-1]
+            fake.push_callback(_buttons(answer)["Chart"], message_id=answer["message_id"], chat_id=1001)
+            await fake.wait_for(lambda f: bool(f.calls_to("sendPhoto")))
+
+    with FakeBotAPI() as fake:
+        run(scenario(fake))
+        photo = next(m for m in fake.sent if m["method"] == "sendPhoto")
+        assert photo["chat_id"] == 1001 and photo["bytes"].startswith(b"\x89PNG")

@@ -167,7 +167,7 @@ def test_any_callback_data_is_a_button_of_mine_or_none(data: str) -> None:
     parsed = parse_button(data)
     if parsed is not None:
         kind, key, page = parsed
-        assert kind in ("more", "src", "page") and key.isascii() and 0 <= page < 1000
+        assert kind in ("more", "src", "page", "chart") and key.isascii() and 0 <= page < 1000
 
 
 @pytest.mark.parametrize(
