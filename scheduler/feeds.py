@@ -324,6 +324,15 @@ class _Outcome:
     items: list[SeenItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     failed: bool = False
+    retries: dict[str, dict[str, Any] | None] = field(default_factory=dict)  # item key -> its retry, or None
+
+
+#: The store's named value holding the items whose page failed and when each is tried again.
+ITEM_RETRIES = "feed_item_retries"
+
+
+def _item_key(feed_url: str, item: FeedItem) -> str:
+    return f"{feed_url}\n{item.guid or item.link or item.title or ''}"
 
 
 def poll_once(
@@ -344,7 +353,8 @@ def poll_once(
     now = _utc(now or datetime.now(UTC))
     feeds = [f for f in list_feeds(store) if not only_due or is_due(f, now)]
     seen = _Seen(store.feed_items(), store.seen_documents().values())
-    outcomes = [_poll_feed(feed, fetcher, seen, now, poll_interval, max_new_items) for feed in feeds]
+    retries: dict[str, dict[str, Any]] = dict(store.state(ITEM_RETRIES) or {})
+    outcomes = [_poll_feed(feed, fetcher, seen, now, poll_interval, max_new_items, retries) for feed in feeds]
     articles = [a for o in outcomes for a in o.articles]
     claims_added = ingest(store, articles, nlp=nlp, now=now).claims_added if articles else 0
     _remember(store, outcomes)
@@ -358,10 +368,16 @@ def poll_once(
 
 
 def _poll_feed(
-    feed: Feed, fetcher: Fetcher, seen: _Seen, now: datetime, interval: timedelta, limit: int
+    feed: Feed,
+    fetcher: Fetcher,
+    seen: _Seen,
+    now: datetime,
+    interval: timedelta,
+    limit: int,
+    retries: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> _Outcome:
     try:
-        return _read_new_items(feed, fetcher, seen, now, limit)
+        return _read_new_items(feed, fetcher, seen, now, limit, retries or {}, interval)
     except (FetchError, FeedError) as exc:
         message = str(exc)
         log.warning("feed %s failed: %s", feed.url, message)
@@ -373,7 +389,15 @@ def _poll_feed(
     return _Outcome(feed=state, errors=[f"feed {message}"], failed=True)
 
 
-def _read_new_items(feed: Feed, fetcher: Fetcher, seen: _Seen, now: datetime, limit: int) -> _Outcome:
+def _read_new_items(
+    feed: Feed,
+    fetcher: Fetcher,
+    seen: _Seen,
+    now: datetime,
+    limit: int,
+    retries: Mapping[str, Mapping[str, Any]],
+    interval: timedelta = DEFAULT_INTERVAL,
+) -> _Outcome:
     result = fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     if result.not_modified:
         return _Outcome(feed=replace(feed, failures=0, next_poll=None, last_error=None))
@@ -385,6 +409,11 @@ def _read_new_items(feed: Feed, fetcher: Fetcher, seen: _Seen, now: datetime, li
     for item in parsed.items:
         if seen.knows(feed.url, item):
             continue
+        key = _item_key(feed.url, item)
+        waiting = retries.get(key)
+        if waiting is not None and str(waiting.get("next", "")) > now.isoformat():
+            complete = False  # its page failed before: it rests until its own next try
+            continue
         if tried >= limit:
             complete = False
             break
@@ -394,8 +423,14 @@ def _read_new_items(feed: Feed, fetcher: Fetcher, seen: _Seen, now: datetime, li
         if problem:
             outcome.errors.append(problem)
         if article is None and retry:
+            # recorded as failed, with its error, and tried again after a back-off of its own
+            failures = int((waiting or {}).get("failures", 0)) + 1
+            retry_at = now + backoff(failures, interval)
+            outcome.retries[key] = {"failures": failures, "next": retry_at.isoformat(), "error": problem}
             complete = False
             continue
+        if waiting is not None:
+            outcome.retries[key] = None  # done with: no longer waiting
         digest = content_hash(article) if article else None
         is_new = article is not None and digest not in seen.hashes
         if article is not None and is_new:
@@ -483,6 +518,15 @@ def _remember(store: Store, outcomes: list[_Outcome]) -> None:
     with store.state_batch() as batch:
         batch.update_feeds(o.feed for o in outcomes)
         batch.add_feed_items(item for o in outcomes for item in o.items)
+        changes = {k: v for o in outcomes for k, v in o.retries.items()}
+        if changes:
+            retries = dict(batch.state(ITEM_RETRIES) or {})
+            for key, waiting in changes.items():
+                if waiting is None:
+                    retries.pop(key, None)
+                else:
+                    retries[key] = waiting
+            batch.set_state(ITEM_RETRIES, retries)
 
 
 def _utc(moment: datetime) -> datetime:

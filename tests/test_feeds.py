@@ -312,7 +312,7 @@ def test_an_item_page_that_404s_falls_back_to_the_feed_summary(
     assert source.published == date(2024, 3, 7)  # the item's date, since there is no page to read it from
 
 
-def test_an_item_with_no_page_and_no_summary_is_tried_again_next_round(
+def test_an_item_with_no_page_and_no_summary_is_tried_again_after_its_own_back_off(
     site: NewsSite, fetcher: Fetcher, store: ClaimStore, nlp: Language
 ) -> None:
     item = (
@@ -331,12 +331,41 @@ def test_an_item_with_no_page_and_no_summary_is_tried_again_next_round(
     stored = get_feed(store, site.url("/later.xml"))
     assert stored is not None and stored.etag is None  # so the next poll gets the whole feed again
 
-    site.routes["/news/later.html"] = Route("news/river-flood.html")
-    second = poll_once(store, fetcher, nlp=nlp, now=NOW + INTERVAL)
+    [(key, waiting)] = store.state(feeds.ITEM_RETRIES).items()
+    assert key.endswith("u-1") and waiting["failures"] == 1 and "404" in waiting["error"]
+    assert waiting["next"] == (NOW + 2 * INTERVAL).isoformat()
 
-    assert "if-none-match" not in site.requests("/later.xml")[1].headers
+    resting = poll_once(store, fetcher, nlp=nlp, now=NOW + INTERVAL)  # before its next try: left alone
+    assert (resting.items_new, resting.errors) == (0, [])
+    assert len(site.requests("/news/later.html")) == 1
+
+    site.routes["/news/later.html"] = Route("news/river-flood.html")
+    second = poll_once(store, fetcher, nlp=nlp, now=NOW + 2 * INTERVAL)
+
+    assert "if-none-match" not in site.requests("/later.xml")[-1].headers
     assert (second.items_new, second.errors) == (1, [])
     assert "7.2" in figures(store.claims())
+    assert store.state(feeds.ITEM_RETRIES) == {}  # done with
+
+
+def test_a_failing_item_page_backs_off_longer_each_time_without_holding_up_the_others(
+    site: NewsSite, fetcher: Fetcher, store: ClaimStore, nlp: Language
+) -> None:
+    bad = f"<item><title>Gone</title><link>{site.url('/news/gone.html')}</link><guid>g-1</guid></item>"
+    good = f"<item><title>Flood</title><link>{site.url('/news/flood.html')}</link><guid>f-1</guid></item>"
+    site.routes["/news/flood.html"] = Route("news/river-flood.html")
+    site.routes["/mixed.xml"] = Route(
+        body=f'<rss version="2.0"><channel>{bad}{good}</channel></rss>'.encode()
+    )
+    add_feed(store, site.url("/mixed.xml"))
+
+    first = poll_once(store, fetcher, nlp=nlp, now=NOW)
+    assert first.items_new == 1 and "7.2" in figures(store.claims())
+
+    poll_once(store, fetcher, nlp=nlp, now=NOW + 2 * INTERVAL)  # its first try is due: fails again
+    [waiting] = store.state(feeds.ITEM_RETRIES).values()
+    assert waiting["failures"] == 2 and waiting["next"] == (NOW + 6 * INTERVAL).isoformat()
+    assert len(site.requests("/news/gone.html")) == 2
 
 
 def test_a_long_feed_is_taken_a_few_items_per_round(
