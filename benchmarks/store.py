@@ -9,7 +9,8 @@ holding 10% of the claims), then measures, as issue 10's table lists them:
 - ingest one article: `bot.pipeline.ingest` of one new synthetic article (benchmarks/ingest.py's
   generator), spaCy included; the median of 3;
 - /subscribe: one state batch adding a chat; the median of 5;
-- the next question after a write: ClaimService.ask right after an ingest (the index refresh included);
+- the next question after a write: ClaimService.ask right after an ingest (the index refresh included),
+  on a service warmed as the bot warms it at start;
 - bot peak RSS: a child process that opens the store, answers, ingests an article and answers again;
 - cold `claimbot ask`: a new `python -m bot.cli --db ... ask` process, wall time;
 - merging one article whose speakers hold 10% of the store: candidate claims + merge_claims for 10 new
@@ -103,6 +104,7 @@ def child_rss(location: str) -> None:
 
     store = open_store(location)
     service = ClaimService(store)
+    service.warm()
     service.ask(QUESTION)
     nlp = load_nlp()
     article = articles_gen.synthetic_articles(articles_gen.sample_paragraphs(), 1, seed=991)[0]
@@ -136,6 +138,7 @@ def measure(store: Store, location: str, nlp: Any, articles: list[Any]) -> dict[
     out["/subscribe (ms)"] = 1000 * median_of(5, subscribe)
 
     service = ClaimService(store)
+    service.warm()  # as the bot does at start
     service.ask(QUESTION)
     ingest(store, [next(queue)], nlp=nlp)
     t0 = time.perf_counter()

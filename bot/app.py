@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -67,6 +68,8 @@ log = logging.getLogger(__name__)
 
 
 async def _post_init(application: Application) -> None:
+    # the answer index is built in a worker thread while the bot starts; questions wait for it
+    application.create_task(asyncio.to_thread(application.bot_data["core"].answers.warm), name="warm")
     await application.bot.set_my_commands(
         [
             BotCommand(name, description[:256])

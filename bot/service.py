@@ -73,6 +73,11 @@ class ClaimService:
             stamp = self.store.stamp()
             if stamp == self._current[0]:
                 return self._current
+            if current[0] is not None and current[0] is not _REBUILDING:
+                followed = self._follow(current)
+                if followed is not None:
+                    self._current = followed
+                    return followed
             # let the old index go before the new one is built (questions already holding it keep it):
             # two whole indexes at once would be the bot's peak memory
             self._current = (_REBUILDING, _EMPTY, {})
@@ -89,6 +94,30 @@ class ClaimService:
             gc.collect(1)
             gc.freeze()
             return self._current
+
+    def _follow(
+        self, current: tuple[Hashable, ClaimIndex, dict[str, Speaker]]
+    ) -> tuple[Hashable, ClaimIndex, dict[str, Speaker]] | None:
+        """The index brought up to date from what changed since its stamp, when the store can tell (its
+        own process wrote, or a database that numbers its changes): milliseconds, where a rebuild takes
+        seconds at 100,000 claims. None: rebuild."""
+        stamp, index, registry = current
+        try:
+            changes = self.store.changes(stamp)
+        except (OSError, StoreError):
+            return None
+        if changes is None:
+            return None
+        if changes.speakers is not None:
+            registry = {s.name: s for s in changes.speakers}
+        if not changes.claims and changes.speakers is None and not changes.titles:
+            return changes.stamp, index, registry
+        return changes.stamp, index.updated(changes.claims, changes.speakers, changes.titles), registry
+
+    def warm(self) -> None:
+        """Index the store now and get ready to follow writes: a long-running bot calls this at start, so
+        neither its first question nor the first one after a write waits for what can be done before."""
+        self.index.prepare_updates()
 
     def ask(self, question: str) -> Answer:
         return answer_question(question, self.index)

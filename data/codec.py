@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from typing import Any, overload
 
 from bot.memory import gc_paused
@@ -89,6 +90,9 @@ class ClaimList(Sequence[Claim]):
             except _MALFORMED as exc:  # built while answering: an error naming the claim, not a traceback
                 raise malformed(self._records[i], exc) from None
         return claim
+
+    def ids(self) -> list[str]:
+        return list(map(itemgetter("id"), self._records))
 
     def summaries(self) -> list[ClaimSummary]:
         with gc_paused():

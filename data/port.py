@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot.models import Claim, Speaker
-from data.records import Delivery, DigestRun, Feed, SeenItem, StoredArticle
+from data.records import ClaimChanges, Delivery, DigestRun, Feed, SeenItem, StoredArticle
 
 __all__ = [
     "ClaimReads",
@@ -232,6 +232,12 @@ class Store(ClaimReads, StateReads, Protocol):
 
     def stamp(self) -> Hashable:
         """A value that changes whenever claims or speakers change, so an answer index knows to refresh."""
+        ...
+
+    def changes(self, since: Hashable) -> ClaimChanges | None:
+        """What changed in the claims and speakers since `since` (a stamp this store gave), up to a stamp
+        at least as new as that one; None when the store cannot tell (another process rewrote the file, a
+        whole replacement, a stamp too old): the caller then reads everything again."""
         ...
 
     def deliveries(self) -> Deliveries:

@@ -47,7 +47,7 @@ from data.codec import (
     speaker_to_json,
 )
 from data.port import StoreError
-from data.records import Delivery, DigestRun, Feed, SeenItem, StoredArticle
+from data.records import ClaimChanges, Delivery, DigestRun, Feed, SeenItem, StoredArticle
 
 __all__ = ["SCHEMA", "PostgresDeliveries", "PostgresStore"]
 
@@ -92,6 +92,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE changes (one boolean PRIMARY KEY DEFAULT true CHECK (one), counter bigint NOT NULL);
     INSERT INTO changes (counter) VALUES (0);
+    """,
+    # 1 -> 2: which batch last changed each claim and article, when the speakers last changed and when
+    # the claims were last replaced whole, so an answer index reads only what changed since its last look
+    """
+    ALTER TABLE claims ADD COLUMN changed bigint NOT NULL DEFAULT 0;
+    CREATE INDEX claims_changed ON claims (changed);
+    ALTER TABLE articles ADD COLUMN changed bigint NOT NULL DEFAULT 0;
+    CREATE INDEX articles_changed ON articles (changed);
+    ALTER TABLE changes ADD COLUMN speakers bigint NOT NULL DEFAULT 0;
+    ALTER TABLE changes ADD COLUMN rebuilt bigint NOT NULL DEFAULT 0;
     """,
 ]
 SCHEMA = len(MIGRATIONS)
@@ -332,8 +342,21 @@ class _Batch(_StateWrites):
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         super().__init__(conn)
-        self.changed = False
+        self._counter: int | None = None
         self.open = True
+
+    @property
+    def changed(self) -> bool:
+        return self._counter is not None
+
+    def _tick(self) -> int:
+        """This batch's number in the change counter, taken at its first write: the rows it writes carry
+        it, so a reader asks for the rows changed since the number it last saw."""
+        if self._counter is None:
+            row = self._conn.execute("UPDATE changes SET counter = counter + 1 RETURNING counter").fetchone()
+            assert row is not None
+            self._counter = int(row[0])
+        return self._counter
 
     def _check_open(self) -> None:
         if not self.open:
@@ -343,24 +366,25 @@ class _Batch(_StateWrites):
         self._check_open()
         rows = {c.id: (c.id, c.speaker, _day(c), Jsonb(claim_record(c))) for c in claims}
         if rows:
+            tick = self._tick()
             with self._conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO claims (id, speaker, said_on, record) VALUES (%s, %s, %s, %s) "
+                    "INSERT INTO claims (id, speaker, said_on, record, changed) VALUES (%s, %s, %s, %s, %s) "
                     "ON CONFLICT (id) DO UPDATE SET speaker = excluded.speaker, said_on = excluded.said_on, "
-                    "record = excluded.record",
-                    list(rows.values()),
+                    "record = excluded.record, changed = excluded.changed",
+                    [(*row, tick) for row in rows.values()],
                 )
-            self.changed = True
 
     def replace_claims(self, claims: Iterable[Claim]) -> None:
         self._check_open()
+        tick = self._tick()
         self._conn.execute("DELETE FROM claims")
         self._conn.execute("SELECT setval(pg_get_serial_sequence('claims', 'seq'), 1, false)")
-        sql = "COPY claims (id, speaker, said_on, record) FROM STDIN"
+        self._conn.execute("UPDATE changes SET rebuilt = %s", (tick,))
+        sql = "COPY claims (id, speaker, said_on, record, changed) FROM STDIN"
         with self._conn.cursor() as cur, cur.copy(sql) as copy:
             for c in claims:
-                copy.write_row((c.id, c.speaker, _day(c), Jsonb(claim_record(c))))
-        self.changed = True
+                copy.write_row((c.id, c.speaker, _day(c), Jsonb(claim_record(c)), tick))
 
     def put_speakers(self, speakers: Iterable[Speaker]) -> None:
         self._check_open()
@@ -376,7 +400,10 @@ class _Batch(_StateWrites):
                 "ON CONFLICT (name) DO UPDATE SET record = excluded.record",
                 rows,
             )
-        self.changed = True
+        self._speakers_changed()
+
+    def _speakers_changed(self) -> None:
+        self._conn.execute("UPDATE changes SET speakers = %s", (self._tick(),))
 
     def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Only the entries that changed are written: the registry is rewritten by every ingest."""
@@ -401,7 +428,8 @@ class _Batch(_StateWrites):
                     "DO UPDATE SET pos = excluded.pos, record = excluded.record",
                     changed,
                 )
-        self.changed = self.changed or bool(gone or changed)
+        if gone or changed:
+            self._speakers_changed()
 
     def mark_documents(self, docs: Mapping[str, str]) -> None:
         self._check_open()
@@ -419,11 +447,13 @@ class _Batch(_StateWrites):
             a.article.id: (a.article.id, a.hash, a.article.title, Jsonb(article_to_json(a))) for a in articles
         }
         if rows:
+            tick = self._tick()
             with self._conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO articles (id, hash, title, record) VALUES (%s, %s, %s, %s) ON CONFLICT (id) "
-                    "DO UPDATE SET hash = excluded.hash, title = excluded.title, record = excluded.record",
-                    list(rows.values()),
+                    "INSERT INTO articles (id, hash, title, record, changed) VALUES (%s, %s, %s, %s, %s) "
+                    "ON CONFLICT (id) DO UPDATE SET hash = excluded.hash, title = excluded.title, "
+                    "record = excluded.record, changed = excluded.changed",
+                    [(*row, tick) for row in rows.values()],
                 )
 
     def claim_list(self) -> ClaimList:
@@ -613,6 +643,37 @@ class PostgresStore:
             row = r._conn.execute("SELECT counter FROM changes").fetchone()
         return int(row[0]) if row else None
 
+    def changes(self, since: Hashable) -> ClaimChanges | None:
+        """The claims (and the registry, and headlines) written by batches numbered after `since`, read
+        in one repeatable-read transaction so they agree with the counter returned."""
+        if not isinstance(since, int):
+            return None
+        with self._reads() as r:
+            conn = r._conn
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                row = conn.execute("SELECT counter, speakers, rebuilt FROM changes").fetchone()
+                if row is None or row[2] > since or row[0] < since:
+                    return None
+                counter, speakers_at = int(row[0]), int(row[1])
+                if counter == since:
+                    return ClaimChanges(counter)
+                records = r._column("SELECT record FROM claims WHERE changed > %s ORDER BY seq", (since,))
+                found = conn.execute(
+                    "SELECT id, title, CASE WHEN title IS NULL THEN left(record->>'text', 2000) END "
+                    "FROM articles WHERE changed > %s",
+                    (since,),
+                ).fetchall()
+                registry = r.speakers() if speakers_at > since else None
+            finally:
+                conn.execute("COMMIT")
+        titles = {doc: title for doc, t, text in found if (title := headline({"title": t, "text": text}))}
+        try:
+            claims = [claim_from_json(record) for record in records]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.location}: a claim record is malformed ({exc!r})") from exc
+        return ClaimChanges(counter, claims, registry, titles)
+
     # --- writes
 
     @contextmanager
@@ -639,8 +700,6 @@ class PostgresStore:
                     finally:
                         batch.open = False
                         batch._conn = _Ended()  # type: ignore[assignment]
-                    if batch.changed:
-                        conn.execute("UPDATE changes SET counter = counter + 1")
             except psycopg.Error as exc:
                 raise StoreError(f"{self.location}: {str(exc).strip()}") from exc
 

@@ -1,4 +1,5 @@
-"""The records the store keeps besides claims and speakers: article texts, feeds, feed items, digest runs.
+"""The records the store keeps besides claims and speakers: article texts, feeds, feed items, digest runs,
+and what changed in the claims since a stamp.
 
 Frozen dataclasses with no I/O, shared by every backend and by the code that uses them; their dict
 mapping lives in data/codec.py.
@@ -6,11 +7,12 @@ mapping lives in data/codec.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from bot.models import Article
+from bot.models import Article, Claim, Speaker
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,14 @@ class Delivery(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # the chat blocked the bot; it is unsubscribed
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ClaimChanges:
+    """What the claims batches finished since a stamp changed: enough for an answer index to follow them
+    without reading every claim again."""
+
+    stamp: Hashable  # the store's stamp once these changes are applied
+    claims: Sequence[Claim] = ()  # the claims added or changed, whole (a changed claim keeps its id)
+    speakers: Sequence[Speaker] | None = None  # the whole registry, when it changed
+    titles: Mapping[str, str] = field(default_factory=dict)  # headlines of the articles added

@@ -36,6 +36,7 @@ from collections.abc import (
     Mapping,
 )
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,7 +66,7 @@ from data.codec import (
     speaker_to_json,
 )
 from data.ledger import DeliveryLedger
-from data.records import DigestRun, Feed, SeenItem, StoredArticle
+from data.records import ClaimChanges, DigestRun, Feed, SeenItem, StoredArticle
 from data.storage import AtomicJSONStorage, Signature, StoreError, Tables, signature
 
 __all__ = [
@@ -179,6 +180,8 @@ class _File:
         self._pending: _Pending | None = None
         self._db: TinyDB | None = None
         self.migrated = False
+        # table -> the records a batch put, by key; None for a table replaced whole
+        self.touched: dict[str, dict[str, dict[str, Any]] | None] = {}
 
     def start(self, raw: Tables | None) -> None:
         """Begin from these tables as read from the file (migrated here), instead of reading it."""
@@ -226,6 +229,11 @@ class _File:
         fresh = {record[key]: record for record in records}
         if not fresh:
             return
+        if name not in self.touched:
+            self.touched[name] = {}
+        seen = self.touched[name]
+        if seen is not None:
+            seen.update(fresh)
         table = self._raw_table(name)
         where = {doc.get(key): doc_id for doc_id, doc in table.items()}
         next_id = max((int(doc_id) for doc_id in table), default=0) + 1
@@ -239,6 +247,7 @@ class _File:
     def replace(self, name: str, records: Iterable[dict[str, Any]]) -> None:
         """The whole table, in the given order."""
         self._raw_table(name)
+        self.touched[name] = None
         assert self._pending is not None and self._pending.memory is not None
         self._pending.memory[name] = {str(i): record for i, record in enumerate(records, 1)}
 
@@ -258,10 +267,12 @@ class _File:
         tables[META] = {"1": {"schema": SCHEMA}}
         return tables
 
-    def write_changes(self) -> None:
+    def write_changes(self) -> bool:
+        """Write the file if anything changed; says whether it did."""
         tables = self.changes()
         if tables is not None:
             self.disk.write(tables)
+        return tables is not None
 
 
 def _claims_file(path: Path) -> _File:
@@ -544,6 +555,9 @@ class ClaimStore:
         # long-running bot keeps one copy of it. The record dicts in here are never changed in place (a
         # batch works on copies of the table dicts and puts new records), so the answer index may share them.
         self._tables: tuple[Signature, Tables] | None = None
+        # What this process's own batches changed, newest last, so the answer index can follow a write
+        # without reading every claim again (another process's write is not in it: that means a reload).
+        self._log: tuple[_Written, ...] = ()
 
     @property
     def location(self) -> str:
@@ -631,12 +645,40 @@ class ClaimStore:
         return self._load().count()
 
     def stamp(self) -> Hashable:
-        """The claims file's modification time and size: every batch that changes claims replaces it."""
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
+        """The claims file's signature (inode, size, time): every batch that changes claims replaces it."""
+        return self._signature()
+
+    def changes(self, since: Hashable) -> ClaimChanges | None:
+        """What this process's own batches changed since `since`, from the tables it keeps; None when
+        another process wrote in between, or the file was replaced whole or migrated."""
+        now = self._signature()
+        if since == now:
+            return ClaimChanges(now)
+        cached = self._cached()
+        if since is None or cached is None:
             return None
-        return st.st_mtime_ns, st.st_size, st.st_ino
+        records: dict[str, Mapping[str, Any]] = {}
+        titles: dict[str, str] = {}
+        speakers = False
+        at = since
+        for written in self._log:
+            if written.before != at:
+                continue
+            if written.claims is None:
+                return None
+            records.update(written.claims)
+            titles.update(written.titles)
+            speakers = speakers or written.speakers
+            at = written.after
+        if at != now:
+            return None
+        try:
+            claims = [claim_from_json(r) for r in records.values()]
+            rows = cached[1].get(SPEAKERS, {}).values() if speakers else None
+            registry = None if rows is None else [speaker_from_json(r) for r in rows]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(f"{self.path}: a record is malformed ({exc!r})") from exc
+        return ClaimChanges(now, claims, registry, titles)
 
     def deliveries(self) -> DeliveryLedger:
         return DeliveryLedger.beside(self.path)
@@ -719,12 +761,27 @@ class ClaimStore:
                 finally:
                     batch._open = False
                 # texts, then claims, then state ("item seen" after its claims): see the module docstring
+                before = claims.disk.known
                 articles.write_changes()
-                claims.write_changes()
+                if claims.write_changes():
+                    self._note(before, claims, articles)
                 if not claims.migrated and claims.disk.known is not None:
                     self._tables = (claims.disk.known, claims.tables())
                 if state.opened or (not self.state_path.exists() and self.path.exists()):
                     state.get().write_changes()  # a new store gets its (empty) state file with its claims
+
+    def _note(self, before: Signature | None, claims: _File, articles: _File) -> None:
+        """Remember what a batch changed, for changes(); the last few batches are enough for a bot that
+        refreshes its index before each question."""
+        after = claims.disk.known
+        if after is None:
+            return
+        touched = claims.touched.get(CLAIMS, {})
+        whole = claims.migrated or touched is None
+        put = articles.touched.get(ARTICLES) or {}
+        titles = {doc: title for doc, r in put.items() if (title := headline(r))}
+        written = _Written(before, after, None if whole else touched, SPEAKERS in claims.touched, titles)
+        self._log = (*self._log[-(_LOG - 1) :], written)
 
     def _state_open(self) -> tuple[_File, AbstractContextManager[object]]:
         lock = self._lock(self.state_path)
@@ -769,6 +826,20 @@ class ClaimStore:
             if not claims.migrated and claims.disk.known is not None:
                 self._tables = (claims.disk.known, claims.tables())
         return _View(self.path, claims, _articles_file(self.path), _once(lambda: _state_file(self.path)))
+
+
+_LOG = 16  # batches remembered for changes()
+
+
+@dataclass(frozen=True)
+class _Written:
+    """One batch this process wrote: the claims file's signature before and after, and what it put."""
+
+    before: Signature | None
+    after: Signature
+    claims: Mapping[str, Mapping[str, Any]] | None  # claim records put, by id; None: replaced or migrated
+    speakers: bool  # whether the speaker registry changed
+    titles: Mapping[str, str]  # headlines of the articles put
 
 
 class _Released:

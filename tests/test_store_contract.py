@@ -183,6 +183,32 @@ def test_the_stamp_moves_when_claims_change_and_only_then(make_store: MakeStore)
     assert store.stamp() == after
 
 
+def test_changes_since_a_stamp_are_what_the_batches_after_it_put(make_store: MakeStore) -> None:
+    store = make_store()
+    start = store.stamp()
+    with store.batch() as batch:
+        batch.put_claims([FULL, MINIMAL])
+    first = store.stamp()
+    with store.batch() as batch:
+        batch.put_claims([UNICODE, Claim(id="c-min", speaker="anonymous", statement="Changed.")])
+        batch.put_speakers([Speaker("Zoë Łukasiewicz", aliases=("Łukasiewicz",))])
+        batch.put_articles([StoredArticle(Article(id="doc-9", text="Body.", title="A headline"), "h9")])
+    now = store.stamp()
+
+    assert store.changes(now) == store.changes(now) and not store.changes(now).claims  # type: ignore[union-attr]
+    changes = store.changes(first)
+    assert changes is not None and changes.stamp == now
+    assert {c.id: c.statement for c in changes.claims} == {"c-ünï": UNICODE.statement, "c-min": "Changed."}
+    assert changes.speakers == [Speaker("Zoë Łukasiewicz", aliases=("Łukasiewicz",))]
+    assert changes.titles == {"doc-9": "A headline"}
+    both = store.changes(start)
+    if both is not None:  # a store may not tell from before its first write; if it does, it tells all
+        assert {c.id for c in both.claims} == {"c-full", "c-min", "c-ünï"}
+    with store.batch() as batch:
+        batch.replace_claims([MINIMAL])
+    assert store.changes(now) is None  # replaced whole: read it all again
+
+
 def test_subscribers_values_and_chat_settings(make_store: MakeStore) -> None:
     store = make_store()
     with store.state_batch() as state:

@@ -6,14 +6,14 @@ and every alias go into a table for rapidfuzz. Pure: claims and speakers in, no 
 
 from __future__ import annotations
 
-import math
+import copy
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, overload
 
 import numpy as np
 from anyascii import anyascii
@@ -104,6 +104,103 @@ def summarise(claim: Claim) -> ClaimSummary:
     return ClaimSummary(claim.speaker, day, numbers, bool(claim.figures), claim.search)
 
 
+@dataclass(frozen=True)
+class _SpeakerPart:
+    """What the index keeps of one version of a speaker's names and roles, so an update reuses it."""
+
+    folded: tuple[str, ...]  # folded name, aliases and roles
+    described: frozenset[str]  # terms of each name, alias, role
+    roles: frozenset[str] = frozenset()  # terms of the roles
+    initials: tuple[str, ...] = ()
+    named: frozenset[str] = frozenset()  # terms of the name and aliases, places left out
+
+
+def _part_of(speaker: Speaker, registered: bool = True) -> _SpeakerPart:
+    if not registered:  # a claim's speaker missing from the registry: known by its name alone
+        return _SpeakerPart((fold_name(speaker.name),), frozenset(terms(speaker.name)))
+    texts = (speaker.name, *speaker.aliases, *speaker.roles)
+    names = (speaker.name, *speaker.aliases)
+    return _SpeakerPart(
+        folded=tuple(dict.fromkeys(fold_name(t) for t in texts)),
+        described=frozenset().union(*(terms(t) for t in texts)),
+        roles=frozenset().union(*(terms(r) for r in speaker.roles)),
+        initials=tuple(dict.fromkeys(letters for t in names for letters in initials_of(t))),
+        named=frozenset().union(*(terms(t) for t in names)) - PLACE_TERMS,
+    )
+
+
+def _named_terms(
+    before: Mapping[str, tuple[Speaker | None, _SpeakerPart]],
+    after: Mapping[str, tuple[Speaker | None, _SpeakerPart]],
+    name: str,
+) -> set[str]:
+    """The terms that name a speaker before or after an update, for the `spoken` entries to redo."""
+    found: set[str] = set()
+    for parts in (before, after):
+        entry = parts.get(name)
+        if entry is not None:
+            found |= entry[1].named
+    return found
+
+
+def _amended(
+    table: Mapping[str, np.ndarray], lose: Mapping[str, list[int]], gain: Mapping[str, list[int]]
+) -> dict[str, np.ndarray]:
+    """A copy of a term -> positions table with some positions taken out of some terms and put in others."""
+    out = dict(table)
+    for term in {*lose, *gain}:
+        ids = table.get(term, np.zeros(0, np.int32))
+        if term in lose:
+            ids = ids[~np.isin(ids, lose[term])]
+        if term in gain:
+            add = np.array(sorted(set(gain[term])), np.int32)
+            if len(ids) and add[0] <= ids[-1]:  # a claim changed in place: merge, keeping the order
+                add = np.setdiff1d(add, ids, assume_unique=True)
+                ids = np.sort(np.concatenate((ids, add)), kind="stable")
+            else:  # new claims come after every stored one
+                ids = np.concatenate((ids, add))
+        if len(ids):
+            out[term] = ids
+        else:
+            out.pop(term, None)
+    return out
+
+
+class _Overlay(Sequence[Claim]):
+    """The claims of an updated index: the first index's claims with some replaced and some appended, so
+    an update never copies or builds the claims that did not change."""
+
+    def __init__(self, base: Sequence[Claim], fresh: Mapping[int, Claim], total: int) -> None:
+        self._base = base
+        self._fresh = fresh
+        self._total = total
+
+    @classmethod
+    def of(cls, base: Sequence[Claim], fresh: Mapping[int, Claim], total: int) -> _Overlay:
+        if isinstance(base, _Overlay):
+            return cls(base._base, {**base._fresh, **fresh}, total)
+        return cls(base, fresh, total)
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, i: int) -> Claim: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Claim]: ...
+
+    def __getitem__(self, i: int | slice) -> Claim | list[Claim]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._total))]
+        if i < 0:
+            i += self._total
+        if not 0 <= i < self._total:
+            raise IndexError(i)
+        found = self._fresh.get(i)
+        return found if found is not None else self._base[i]
+
+
 @dataclass
 class ClaimIndex:
     """Claims by term and by speaker, with what rapidfuzz needs to find a speaker by any spelling."""
@@ -116,7 +213,6 @@ class ClaimIndex:
     has_figures: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     speaker_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # position in speakers
     speakers: list[str] = field(default_factory=list)
-    idf: dict[str, float] = field(default_factory=dict)
     by_speaker: dict[str, list[int]] = field(default_factory=dict)
     by_number: dict[float, list[int]] = field(default_factory=dict)
     alias_names: list[str] = field(default_factory=list)  # folded alias, parallel to alias_owner
@@ -140,6 +236,10 @@ class ClaimIndex:
     # them beside the article texts, which a question should not wait for at start-up)
     titles: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None
     _title_terms: dict[str, frozenset[str]] = field(default_factory=dict)
+    _registry: list[Speaker] = field(default_factory=list)
+    _parts: dict[str, tuple[Speaker | None, _SpeakerPart]] = field(default_factory=dict)
+    _named: dict[str, set[str]] = field(default_factory=dict)  # a name's term -> speakers it names
+    _positions: dict[str, int] | None = None  # claim id -> position, made on the first update
 
     @classmethod
     def build(
@@ -181,67 +281,200 @@ class ClaimIndex:
             by_speaker[summary.speaker].append(i)
             for number in summary.numbers:
                 by_number[number].append(i)
-        total = max(len(index.claims), 1)
         index.postings = {t: np.array(ids, np.int32) for t, ids in postings.items()}
         index.context = {t: np.array(ids, np.int32) for t, ids in context.items()}
         index.recency = np.array(recency, np.int32)
         index.has_figures = np.array([s.has_figures for s in summaries], bool)
         index.speaker_of = np.array(speaker_of, np.int32)
         index.speakers = list(speaker_pos)
-        counts = Counter({t: len(ids) for t, ids in postings.items()})
-        counts.update({t: len(ids) for t, ids in context.items()})
-        index.idf = {t: math.log(1 + total / n) for t, n in counts.items()}
         index.by_speaker = dict(by_speaker)
         index.by_number = dict(by_number)
+        index.vocabulary = sorted({t for t in (*postings, *context) if not t.startswith("@")})
+        index._registry = list(speakers)
+        named = index._speaker_tables({})
+        index.spoken = {term: index._spoken_by(names) for term, names in named.items()}
+        return index
+
+    def _speaker_tables(
+        self, known: Mapping[str, tuple[Speaker | None, _SpeakerPart]]
+    ) -> dict[str, set[str]]:
+        """The tables of names, aliases, roles and initials, from each speaker's part (taken from `known`
+        while the speaker is unchanged, so an update works out only what is new); returns the speakers
+        each name term names, for `spoken`."""
+        parts: dict[str, tuple[Speaker | None, _SpeakerPart]] = {}
+        for speaker in self._registry:
+            seen = known.get(speaker.name)
+            parts[speaker.name] = seen if seen and seen[0] == speaker else (speaker, _part_of(speaker))
+        for name in self.by_speaker:
+            if name not in parts:
+                seen = known.get(name)
+                parts[name] = seen if seen and seen[0] is None else (None, _part_of(Speaker(name), False))
+        self._parts = parts
         # (folded alias, owner) pairs: a role such as "central bank governor" may belong to several people
         pairs: dict[tuple[str, str], None] = {}
-        for speaker in speakers:
-            index.speaker_kind[speaker.name] = speaker.kind
-            for alias in {speaker.name, *speaker.aliases, *speaker.roles}:
-                pairs[(fold_name(alias), speaker.name)] = None
-        for name in index.by_speaker:
-            pairs[(fold_name(name), name)] = None
-        index.alias_names = [alias for alias, _ in pairs]
-        index.alias_owner = [owner for _, owner in pairs]
-        index.vocabulary = sorted(t for t in counts if not t.startswith("@"))
-        described: dict[str, set[str]] = defaultdict(set)
-        for speaker in speakers:
-            for text in (speaker.name, *speaker.aliases, *speaker.roles):
-                described[speaker.name] |= terms(text)
-        for name in index.by_speaker:
-            described[name] |= terms(name)
-        index.described = {name: frozenset(ts) for name, ts in described.items()}
+        described: dict[str, frozenset[str]] = {}
         describing: dict[str, set[str]] = defaultdict(set)
-        for name, ts in described.items():
-            for term in ts:
-                describing[term].add(name)
-        index.by_description = {t: frozenset(names) for t, names in describing.items()}
         in_roles: dict[str, set[str]] = defaultdict(set)
-        for speaker in speakers:
-            for text in speaker.roles:
-                for term in terms(text):
-                    in_roles[term].add(speaker.name)
-        index.by_role = {t: frozenset(names) for t, names in in_roles.items()}
-        index.role_terms = {
-            speaker.name: frozenset().union(*(terms(r) for r in speaker.roles)) for speaker in speakers
-        }
-        index.alias_last = [alias.split()[-1] if alias else "" for alias in index.alias_names]
         abbreviated: dict[str, dict[str, None]] = defaultdict(dict)
-        for speaker in speakers:
-            for text in (speaker.name, *speaker.aliases):
-                for letters in initials_of(text):
-                    abbreviated[letters][speaker.name] = None
-        index.initials = {k: tuple(v) for k, v in abbreviated.items()}
         named: dict[str, set[str]] = defaultdict(set)
-        for speaker in speakers:
-            for text in (speaker.name, *speaker.aliases):
-                for term in terms(text) - PLACE_TERMS:
-                    named[term].add(speaker.name)
-        index.spoken = {
-            term: np.array(sorted(i for n in names for i in index.by_speaker.get(n, ())), np.int32)
-            for term, names in named.items()
-        }
-        return index
+        kinds: dict[str, str] = {}
+        role_terms: dict[str, frozenset[str]] = {}
+        for name, (registered, part) in parts.items():
+            for alias in part.folded:
+                pairs[(alias, name)] = None
+            described[name] = part.described
+            for term in part.described:
+                describing[term].add(name)
+            if registered is None:
+                continue
+            kinds[name] = registered.kind
+            role_terms[name] = part.roles
+            for term in part.roles:
+                in_roles[term].add(name)
+            for letters in part.initials:
+                abbreviated[letters][name] = None
+            for term in part.named:
+                named[term].add(name)
+        self.speaker_kind = kinds
+        self.alias_names = [alias for alias, _ in pairs]
+        self.alias_owner = [owner for _, owner in pairs]
+        self.alias_last = [alias.split()[-1] if alias else "" for alias in self.alias_names]
+        self.described = described
+        self.by_description = {t: frozenset(names) for t, names in describing.items()}
+        self.by_role = {t: frozenset(names) for t, names in in_roles.items()}
+        self.role_terms = role_terms
+        self.initials = {k: tuple(v) for k, v in abbreviated.items()}
+        self._named = named
+        return named
+
+    def _spoken_by(self, names: Iterable[str]) -> np.ndarray:
+        return np.array(sorted(i for n in names for i in self.by_speaker.get(n, ())), np.int32)
+
+    def updated(
+        self,
+        changed: Sequence[Claim],
+        speakers: Sequence[Speaker] | None = None,
+        titles: Mapping[str, str] | None = None,
+    ) -> ClaimIndex:
+        """A new index with these claims added or replaced (by id) and, if given, this speaker registry:
+        the work is bounded by what changed, so a bot answers its next question in milliseconds after a
+        write instead of indexing every claim again. This index is left as it was for the questions that
+        still hold it."""
+        with gc_paused():
+            return self._updated(changed, speakers, titles)
+
+    def _updated(
+        self, changed: Sequence[Claim], speakers: Sequence[Speaker] | None, titles: Mapping[str, str] | None
+    ) -> ClaimIndex:
+        positions = self._positions_of()
+        fresh: dict[int, Claim] = {}
+        new = copy.copy(self)
+        new._positions = positions = dict(positions)
+        for claim in changed:
+            at = positions.setdefault(claim.id, len(positions))
+            fresh[at] = claim
+        total = len(positions)
+        old_total = len(self.claims)
+        new.claims = _Overlay.of(self.claims, fresh, total)
+        new.search = list(self.search)
+        recency = np.resize(self.recency, total)
+        has_figures = np.resize(self.has_figures, total)
+        speaker_of = np.resize(self.speaker_of, total)
+        new.speakers = list(self.speakers)
+        speaker_pos = {name: k for k, name in enumerate(new.speakers)}
+        lose: dict[str, list[int]] = defaultdict(list)  # term -> positions it no longer holds
+        gain: dict[str, list[int]] = defaultdict(list)
+        lose_context: dict[str, list[int]] = defaultdict(list)
+        gain_context: dict[str, list[int]] = defaultdict(list)
+        by_speaker: dict[str, list[int]] = {}
+        by_number: dict[float, list[int]] = {}
+
+        def members(table: dict[T, list[int]], old: Mapping[T, list[int]], key: T) -> list[int]:
+            if key not in table:
+                table[key] = list(old.get(key, ()))
+            return table[key]
+
+        for at, claim in sorted(fresh.items()):
+            if at < old_total:  # replaced: take out what the old version put in
+                old = self.claims[at]
+                for term in self.search[at].own[1:]:
+                    lose[term].append(at)
+                for term in self.search[at].context:
+                    lose_context[term].append(at)
+                members(by_speaker, self.by_speaker, old.speaker).remove(at)
+                for number in dict.fromkeys(n for f in old.figures for n in f.numbers()):
+                    members(by_number, self.by_number, number).remove(at)
+            search = claim.search if current(claim.search) else search_terms(claim)
+            assert search is not None
+            if at < old_total:
+                new.search[at] = search
+            else:
+                new.search.append(search)
+            for term in search.own[1:]:
+                gain[term].append(at)
+            for term in search.context:
+                gain_context[term].append(at)
+            recency[at] = claim_date(claim).toordinal()
+            has_figures[at] = bool(claim.figures)
+            speaker_of[at] = speaker_pos.setdefault(claim.speaker, len(speaker_pos))
+            insort(members(by_speaker, self.by_speaker, claim.speaker), at)
+            for number in (n for f in claim.figures for n in f.numbers()):
+                insort(members(by_number, self.by_number, number), at)
+        new.recency, new.has_figures, new.speaker_of = recency, has_figures, speaker_of
+        new.speakers = list(speaker_pos)
+        new.postings = _amended(self.postings, lose, gain)
+        new.context = _amended(self.context, lose_context, gain_context)
+        new.by_speaker = {**self.by_speaker, **by_speaker}
+        for name in [n for n, ids in by_speaker.items() if not ids]:
+            del new.by_speaker[name]
+        new.by_number = {**self.by_number, **by_number}
+        for number in [n for n, ids in by_number.items() if not ids]:
+            del new.by_number[number]
+        added = {t for t in (*gain, *gain_context) if not t.startswith("@")} - set(self.postings)
+        added -= set(self.context)
+        new.vocabulary = sorted({*self.vocabulary, *added}) if added else self.vocabulary
+        # speakers: parts of unchanged speakers are reused; `spoken` is worked out again only for the name
+        # terms of speakers whose names changed or whose claims did
+        if speakers is not None:
+            new._registry = list(speakers)
+        touched = set(by_speaker)
+        names_changed = touched - set(self.by_speaker) or len(new.by_speaker) < len(self.by_speaker)
+        if speakers is not None or names_changed:
+            named = new._speaker_tables(self._parts)
+            touched |= {n for n, part in new._parts.items() if self._parts.get(n) is not part}
+            touched |= set(self._parts) - set(new._parts)
+        else:
+            named = self._named
+        new.spoken = dict(self.spoken)
+        for term in {t for name in touched for t in _named_terms(self._parts, new._parts, name)}:
+            names = named.get(term)
+            if names:
+                new.spoken[term] = new._spoken_by(names)
+            else:
+                new.spoken.pop(term, None)
+        # caches of this index's lookups, and what a changed claim's documents were
+        new._proper, new._roots, new._own, new._around, new._carrying = {}, {}, {}, {}, {}
+        new._documents = {i: docs for i, docs in self._documents.items() if i not in fresh}
+        if titles and isinstance(self.titles, Mapping):
+            new.titles = {**self.titles, **titles}
+            new._title_terms = {d: t for d, t in self._title_terms.items() if d not in titles}
+        else:
+            new._title_terms = dict(self._title_terms)
+        return new
+
+    def prepare_updates(self) -> None:
+        """Work out now what the first update needs (each claim's position by id), for a long-running
+        process to do at start rather than in the first question after a write."""
+        self._positions_of()
+
+    def _positions_of(self) -> dict[str, int]:
+        """Each claim's position by id; worked out on the first update unless prepared (a store's lazy
+        ClaimList gives the ids without building the claims)."""
+        if self._positions is None:
+            ids = getattr(self.claims, "ids", None)
+            found = ids() if ids else [c.id for c in self.claims]
+            self._positions = dict(zip(found, range(len(found)), strict=True))
+        return self._positions
 
     def speaker_topics(self, speaker: str, limit: int = 5) -> list[str]:
         """What a speaker has spoken about most: the commonest terms of their claims."""
