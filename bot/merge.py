@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from bot.extract.cast import DESCRIBED_ORGANISATIONS, PERSON_HEADS, surname_match
 from bot.extract.speakers import (
@@ -36,9 +37,12 @@ class MergeResult:
     merged: int
 
 
-def _words(text: str) -> set[str]:
-    """Word stems: folding synonyms here would make every casualty report look like every other."""
-    return literal_terms(text)
+@lru_cache(maxsize=8192)
+def _words(text: str) -> frozenset[str]:
+    """Word stems: folding synonyms here would make every casualty report look like every other.
+
+    Remembered: one article's claims are each compared with the same stored statements."""
+    return frozenset(literal_terms(text))
 
 
 def _numbers(figures: Iterable[Figure]) -> set[float]:
@@ -51,7 +55,7 @@ def _precise(number: float) -> bool:
     return len(digits) >= 3
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
+def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
@@ -65,23 +69,29 @@ def same_statement(old: Claim, new: Claim) -> bool:
     """Whether two claims of one speaker state the same thing (the caller checks the speaker)."""
     if not _dates_agree(old.said_on, new.said_on):
         return False
-    words_new = _words(new.statement)
-    overlap = max(
-        [_overlap(_words(old.statement), words_new)]
-        + [_overlap(_words(s.sentence), words_new) * 0.9 for s in old.sources]
-    )
     same_day = old.said_on is not None and old.said_on == new.said_on
     old_n, new_n = _numbers(old.figures), _numbers(new.figures)
     if old_n and new_n:
         # the same figure from the same speaker on the same day is the same statement; so is the same
         # precise figure ("61.3%") on any day the dates allow
         shared = old_n & new_n
-        return bool(shared) and (same_day or overlap >= 0.3 or any(_precise(n) for n in shared))
+        if not shared:
+            return False
+        return same_day or any(_precise(n) for n in shared) or _wording(old, new) >= 0.3
     if same_day:
         # one occasion (an address, an interview): the wording decides; a source both cite decides too
         relayed = bool(old.relayed_by and new.relayed_by) and not (old_n or new_n)
-        return overlap >= (0.2 if relayed else 0.4)
-    return overlap >= (0.7 if old_n or new_n else 0.6)
+        return _wording(old, new) >= (0.2 if relayed else 0.4)
+    return _wording(old, new) >= (0.7 if old_n or new_n else 0.6)
+
+
+def _wording(old: Claim, new: Claim) -> float:
+    """How much of the new statement's wording the old statement, or a sentence reporting it, shares."""
+    words_new = _words(new.statement)
+    return max(
+        [_overlap(_words(old.statement), words_new)]
+        + [_overlap(_words(s.sentence), words_new) * 0.9 for s in old.sources]
+    )
 
 
 # --- the speaker registry across articles ------------------------------------------------------------------
@@ -375,7 +385,7 @@ def _fold(
 ) -> tuple[list[Speaker], list[int], list[str | None]]:
     """The registry with found speakers folded in; the entry each found speaker went to; and each entry's
     name before (None for a new entry)."""
-    registry = [replace(s, kind=_repaired_kind(s)) for s in registry]
+    registry = [s if (kind := _repaired_kind(s)) == s.kind else replace(s, kind=kind) for s in registry]
     before: list[str | None] = [s.name for s in registry]
     slots: list[int] = []
     for new in found:

@@ -120,11 +120,14 @@ STOPWORDS = frozenset(
 
 _NUMBER = re.compile(r"[\d.,']+")  # "4.2", "1,000": figures, never topic words
 _YEAR = re.compile(r"(?:19|20)\d\d")  # ... but a year is: "2024 deliveries", "the 2025 budget"
+_INITIALS = re.compile(r"(?:[a-z]\.)+")  # "u.s.": initials keep their dots
 _WORD = re.compile(r"[a-z0-9]+(?:[.'’&][a-z0-9]+)*\.?")  # "u.s.", "korea's", "at&t" are one word each
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A crude English stem: enough for 'floods'/'flooding' and 'elections'/'election' to meet."""
+    """A crude English stem: enough for 'floods'/'flooding' and 'elections'/'election' to meet; cached
+    per word, since merging compares the same stored statements with every new claim."""
     word = word.replace("’", "'").removesuffix("'s")
     if len(word) <= 3 or not word.isalpha():
         return word
@@ -372,7 +375,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     for m in _WORD.finditer(lowered):
         w = m.group()
         written = text[m.start() : m.end()]
-        if not re.fullmatch(r"(?:[a-z]\.)+", w):
+        if not _INITIALS.fullmatch(w):
             w, written = w.rstrip("."), written.rstrip(".")
         if w.endswith("'s"):
             w, written = w[:-2], written[:-2]
