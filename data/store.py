@@ -169,6 +169,45 @@ class _Pending(MemoryStorage):
         self.dirty = True
 
 
+class _Keys:
+    """Where each record of a table is, by its key (and, for claims, by speaker), kept beside a loaded
+    table and updated with it: a batch's upsert and merge candidates look records up instead of scanning
+    100,000 of them. Copied per batch, each speaker's set only when that batch changes it."""
+
+    def __init__(self, table: Mapping[str, Mapping[str, Any]], key: str, group: str | None) -> None:
+        self.where = {doc.get(key): doc_id for doc_id, doc in table.items()}
+        self.next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+        self.group = group
+        self.groups: dict[Any, set[str]] = {}
+        if group is not None:
+            for doc_id, doc in table.items():
+                self.groups.setdefault(doc.get(group), set()).add(doc_id)
+        self._own: set[Any] = set(self.groups)  # groups this copy may change in place
+
+    def copy(self) -> _Keys:
+        new = object.__new__(_Keys)
+        new.where, new.next_id, new.group = dict(self.where), self.next_id, self.group
+        new.groups, new._own = dict(self.groups), set()
+        return new
+
+    def put(self, doc_id: str, old: Mapping[str, Any] | None, record: Mapping[str, Any], key: str) -> None:
+        self.where[record[key]] = doc_id
+        if self.group is None:
+            return
+        if old is not None and old.get(self.group) != record[self.group]:
+            self._group(old.get(self.group)).discard(doc_id)
+        self._group(record[self.group]).add(doc_id)
+
+    def _group(self, name: Any) -> set[str]:
+        if name not in self._own:
+            self.groups[name] = set(self.groups.get(name, ()))
+            self._own.add(name)
+        return self.groups[name]
+
+
+_KEYS = {CLAIMS: ("id", "speaker"), SPEAKERS: ("name", None), DOCUMENTS: ("id", None)}
+
+
 class _File:
     """One TinyDB file, read from disk the first time it is asked for, changed in memory, written once."""
 
@@ -182,6 +221,7 @@ class _File:
         self.migrated = False
         # table -> the records a batch put, by key; None for a table replaced whole
         self.touched: dict[str, dict[str, dict[str, Any]] | None] = {}
+        self.keys: dict[str, _Keys] = {}  # per table, made when first needed (see _Keys)
 
     def start(self, raw: Tables | None) -> None:
         """Begin from these tables as read from the file (migrated here), instead of reading it."""
@@ -235,19 +275,30 @@ class _File:
         if seen is not None:
             seen.update(fresh)
         table = self._raw_table(name)
-        where = {doc.get(key): doc_id for doc_id, doc in table.items()}
-        next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+        keys = self.keys_of(name, key)
         for k, record in fresh.items():
-            if k in where:
-                table[where[k]] = record
-            else:
-                table[str(next_id)] = record
-                next_id += 1
+            doc_id = keys.where.get(k)
+            if doc_id is None:
+                doc_id, keys.next_id = str(keys.next_id), keys.next_id + 1
+            keys.put(doc_id, table.get(doc_id), record, key)
+            table[doc_id] = record
+
+    def keys_of(self, name: str, key: str | None = None) -> _Keys:
+        """The table's _Keys, made from the loaded table the first time."""
+        found = self.keys.get(name)
+        if found is None:
+            own_key, group = _KEYS.get(name, (key, None))
+            assert own_key is not None and (key is None or key == own_key)
+            self.load()
+            assert self._pending is not None and self._pending.memory is not None
+            found = self.keys[name] = _Keys(self._pending.memory.get(name, {}), own_key, group)
+        return found
 
     def replace(self, name: str, records: Iterable[dict[str, Any]]) -> None:
         """The whole table, in the given order."""
         self._raw_table(name)
         self.touched[name] = None
+        self.keys.pop(name, None)
         assert self._pending is not None and self._pending.memory is not None
         self._pending.memory[name] = {str(i): record for i, record in enumerate(records, 1)}
 
@@ -465,9 +516,20 @@ class _View(_StateView):
         near = (
             None if days is None else {(d + timedelta(days=k)).isoformat() for d in days for k in (-1, 0, 1)}
         )
+        keys = self._claims.keys_of(CLAIMS)
+        table = self._claims.tables().get(CLAIMS, {})
+        found = {doc_id for name in names | everything for doc_id in keys.groups.get(name, ())}
+        for stem in stems:
+            for k in range(64):  # the ids made unique from a stem: the stem, then with 'x's added
+                doc_id = keys.where.get(stem + "x" * k)
+                if doc_id is None:
+                    if k:
+                        break
+                    continue
+                found.add(doc_id)
         rows = [
             r
-            for r in self._claims.raw(CLAIMS)
+            for r in (table[doc_id] for doc_id in sorted(found, key=int))
             if r["speaker"] in everything
             or (r["speaker"] in names and (near is None or r.get("said_on") is None or r["said_on"] in near))
             or _has_stem(r["id"], stems)
@@ -554,7 +616,7 @@ class ClaimStore:
         # again, so an ingest reads the file at most once (none after this process's own last write) and a
         # long-running bot keeps one copy of it. The record dicts in here are never changed in place (a
         # batch works on copies of the table dicts and puts new records), so the answer index may share them.
-        self._tables: tuple[Signature, Tables] | None = None
+        self._tables: tuple[Signature, Tables, dict[str, _Keys]] | None = None
         # What this process's own batches changed, newest last, so the answer index can follow a write
         # without reading every claim again (another process's write is not in it: that means a reload).
         self._log: tuple[_Written, ...] = ()
@@ -751,6 +813,8 @@ class ClaimStore:
                 raw = claims.disk.read()
             with _Lazy(self._state_open) as state:
                 claims.start(raw)  # refuses a newer or broken file before anything else is touched
+                if cached is not None:
+                    claims.keys = {name: keys.copy() for name, keys in list(cached[2].items())}
                 if raw and STATE_TABLES & set(raw):
                     state.get()  # copies the old state tables out before the claims file can drop them
                 articles = _articles_file(self.path)
@@ -766,7 +830,7 @@ class ClaimStore:
                 if claims.write_changes():
                     self._note(before, claims, articles)
                 if not claims.migrated and claims.disk.known is not None:
-                    self._tables = (claims.disk.known, claims.tables())
+                    self._tables = (claims.disk.known, claims.tables(), claims.keys)
                 if state.opened or (not self.state_path.exists() and self.path.exists()):
                     state.get().write_changes()  # a new store gets its (empty) state file with its claims
 
@@ -810,7 +874,7 @@ class ClaimStore:
                 batch._open = False
             state.get().write_changes()
 
-    def _cached(self) -> tuple[Signature, Tables] | None:
+    def _cached(self) -> tuple[Signature, Tables, dict[str, _Keys]] | None:
         cached = self._tables
         if cached is not None and cached[0] == self._signature():
             return cached
@@ -821,10 +885,11 @@ class ClaimStore:
         cached = self._cached()
         if cached is not None:
             claims.start(cached[1])
+            claims.keys = cached[2]  # shared: a reader only adds the keys it makes, never changes them
         else:
             claims.load()
             if not claims.migrated and claims.disk.known is not None:
-                self._tables = (claims.disk.known, claims.tables())
+                self._tables = (claims.disk.known, claims.tables(), claims.keys)
         return _View(self.path, claims, _articles_file(self.path), _once(lambda: _state_file(self.path)))
 
 
