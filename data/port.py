@@ -122,8 +122,11 @@ class ClaimReads(Protocol):
 
     def speakers(self) -> list[Speaker]: ...
 
-    def seen_documents(self) -> dict[str, str]:
-        """Document id -> content hash of every article whose claims are stored."""
+    def seen_documents(
+        self, ids: Collection[str] | None = None, hashes: Collection[str] = ()
+    ) -> dict[str, str]:
+        """Document id -> content hash of every article whose claims are stored; given `ids`, only the
+        documents with one of those ids or `hashes` (a lookup, not a read of every document)."""
         ...
 
     def articles(self) -> list[StoredArticle]:

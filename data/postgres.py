@@ -100,6 +100,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX claims_changed ON claims (changed);
     ALTER TABLE articles ADD COLUMN changed bigint NOT NULL DEFAULT 0;
     CREATE INDEX articles_changed ON articles (changed);
+    CREATE INDEX documents_hash ON documents (hash);
     ALTER TABLE changes ADD COLUMN speakers bigint NOT NULL DEFAULT 0;
     ALTER TABLE changes ADD COLUMN rebuilt bigint NOT NULL DEFAULT 0;
     """,
@@ -171,8 +172,16 @@ class _Reads:
     def speakers(self) -> list[Speaker]:
         return [speaker_from_json(r) for r in self._column("SELECT record FROM speakers ORDER BY pos")]
 
-    def seen_documents(self) -> dict[str, str]:
-        rows = self._conn.execute("SELECT id, hash FROM documents ORDER BY seq").fetchall()
+    def seen_documents(
+        self, ids: Collection[str] | None = None, hashes: Collection[str] = ()
+    ) -> dict[str, str]:
+        if ids is None:
+            rows = self._conn.execute("SELECT id, hash FROM documents ORDER BY seq").fetchall()
+        else:
+            rows = self._conn.execute(
+                "SELECT id, hash FROM documents WHERE id = ANY(%s) OR hash = ANY(%s) ORDER BY seq",
+                (list(ids), list(hashes)),
+            ).fetchall()
         return {doc: digest for doc, digest in rows}
 
     def articles(self) -> list[StoredArticle]:
@@ -343,6 +352,7 @@ class _Batch(_StateWrites):
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         super().__init__(conn)
         self._counter: int | None = None
+        self._registry: dict[str, tuple[int, Any]] | None = None  # as this batch read it, while unchanged
         self.open = True
 
     @property
@@ -402,17 +412,24 @@ class _Batch(_StateWrites):
             )
         self._speakers_changed()
 
+    def speakers(self) -> list[Speaker]:
+        """The registry, remembered with each entry's row for replace_speakers to compare against."""
+        rows = self._conn.execute("SELECT name, pos, record FROM speakers ORDER BY pos").fetchall()
+        self._registry = {name: (pos, record) for name, pos, record in rows}
+        return [speaker_from_json(record) for _, _, record in rows]
+
     def _speakers_changed(self) -> None:
+        self._registry = None
         self._conn.execute("UPDATE changes SET speakers = %s", (self._tick(),))
 
     def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Only the entries that changed are written: the registry is rewritten by every ingest."""
         self._check_open()
         new = {s.name: (pos, speaker_to_json(s)) for pos, s in enumerate(speakers)}
-        old = {
-            name: (pos, record)
-            for name, pos, record in self._conn.execute("SELECT name, pos, record FROM speakers").fetchall()
-        }
+        old = self._registry
+        if old is None:
+            rows = self._conn.execute("SELECT name, pos, record FROM speakers").fetchall()
+            old = {name: (pos, record) for name, pos, record in rows}
         gone = [name for name in old if name not in new]
         changed = [
             (name, pos, Jsonb(record))
@@ -561,9 +578,11 @@ class PostgresStore:
         with self._reads() as r:
             return r.speakers()
 
-    def seen_documents(self) -> dict[str, str]:
+    def seen_documents(
+        self, ids: Collection[str] | None = None, hashes: Collection[str] = ()
+    ) -> dict[str, str]:
         with self._reads() as r:
-            return r.seen_documents()
+            return r.seen_documents(ids, hashes)
 
     def articles(self) -> list[StoredArticle]:
         with self._reads() as r:

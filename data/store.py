@@ -493,8 +493,15 @@ class _View(_StateView):
     def speakers(self) -> list[Speaker]:
         return self._records(SPEAKERS, speaker_from_json)
 
-    def seen_documents(self) -> dict[str, str]:
-        return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+    def seen_documents(
+        self, ids: Collection[str] | None = None, hashes: Collection[str] = ()
+    ) -> dict[str, str]:
+        if ids is None:
+            return dict(self._records(DOCUMENTS, lambda r: (r["id"], r["hash"])))
+        self._check_open()
+        wanted, digests = set(ids), set(hashes)
+        rows = self._claims.raw(DOCUMENTS)
+        return {r["id"]: r["hash"] for r in rows if r["id"] in wanted or r["hash"] in digests}
 
     def articles(self) -> list[StoredArticle]:
         self._check_open()
@@ -637,8 +644,10 @@ class ClaimStore:
     def speakers(self) -> list[Speaker]:
         return self._load().speakers()
 
-    def seen_documents(self) -> dict[str, str]:
-        return self._load().seen_documents()
+    def seen_documents(
+        self, ids: Collection[str] | None = None, hashes: Collection[str] = ()
+    ) -> dict[str, str]:
+        return self._load().seen_documents(ids, hashes)
 
     def _signature(self) -> Signature | None:
         try:

@@ -115,6 +115,15 @@ def test_speakers_documents_and_articles(make_store: MakeStore) -> None:
         Speaker("Maria Example", roles=("minister",)),
     ]
     assert store.seen_documents() == {"doc-1": "aaa", "doc-2": "ccc"}
+    assert store.seen_documents(["doc-2", "doc-9"]) == {"doc-2": "ccc"}  # looked up, not read whole
+    assert store.seen_documents(["doc-9"], ["aaa", "zzz"]) == {"doc-1": "aaa"}  # the same text, another id
+    assert store.seen_documents([], []) == {}
+    with store.batch() as batch:
+        assert batch.seen_documents(["doc-1"]) == {"doc-1": "aaa"}
+        before = batch.speakers()
+        batch.replace_speakers([*before, Speaker("Newcomer")])
+        batch.replace_speakers(before)  # compared with what it wrote just before, not what it first read
+    assert store.speakers() == before
     assert store.articles() == [
         StoredArticle(article, "h1", T0),
         StoredArticle(Article(id="a-2", text="Plain."), "h2"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import pairwise
 
 from spacy.tokens import Doc
@@ -573,6 +574,7 @@ def without_article(text: str) -> str:
     return re.sub(r"^(the|this|that|these|those|his|her|their|its)\s+", "", text, flags=re.I)
 
 
+@lru_cache(maxsize=1 << 16)
 def surname_match(a: str, b: str) -> bool:
     """'Zelenskiy' names the same person as 'Volodymyr Zelenskiy' within one article."""
     wa, wb = a.split(), b.split()

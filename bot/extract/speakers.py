@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.tokens import Span, Token
@@ -499,6 +500,7 @@ def name_of_span(span: Span) -> Name | None:
 LEGAL_FORMS = re.compile(r"[,\s]+(?:inc|corp|corporation|co|ltd|llc|plc|sa|ag|nv|se|gmbh|spa|ab|asa)\.?$")
 
 
+@lru_cache(maxsize=1 << 16)
 def _norm(name: str) -> str:
     name = name.lower().replace("’", "'")
     name = re.sub(r"^the\s+", "", name)
@@ -516,6 +518,7 @@ def _similar_word(a: str, b: str) -> bool:
     return a[0] == b[0] and fuzz.ratio(a, b) >= 80
 
 
+@lru_cache(maxsize=1 << 16)
 def same_speaker(a: str, kind_a: str, b: str, kind_b: str) -> bool:
     """Whether two names are one speaker: "Zelenskiy" ~ "Volodymyr Zelensky", "Pentagon" ~ "the Pentagon"."""
     na, nb = _norm(a), _norm(b)
