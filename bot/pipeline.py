@@ -23,7 +23,7 @@ from bot.extract.claims import extract_claims
 from bot.extract.dates import infer_published
 from bot.extract.nlp import load_nlp, prepared
 from bot.ingest.readers import text_spans
-from bot.merge import merge_claims, merge_speakers
+from bot.merge import Folded, fold_speakers, merge_claims, renames
 from bot.models import Article, Claim, Speaker
 from data.port import Store, StoreBatch
 from data.records import StoredArticle
@@ -170,7 +170,8 @@ def ingest(
     the store has seen but holds no text of (ingested by an older claimbot) gets its text stored and
     nothing else, so that `reextract` can read it."""
     articles = list(articles)
-    seen = store.seen_documents()
+    ids, hashes = [a.id for a in articles], [content_hash(a) for a in articles]
+    seen = store.seen_documents(ids, hashes)
     fresh, unchanged = _new_articles(articles, seen)
     if not fresh and not _texts_missing(articles, seen, store.article_hashes):
         return IngestReport(len(articles), unchanged, 0, 0)
@@ -179,7 +180,7 @@ def ingest(
     now = now or datetime.now(UTC)
     with store.batch() as batch:
         # another process may have ingested some of these while we parsed
-        seen = batch.seen_documents()
+        seen = batch.seen_documents(ids, hashes)
         again, _ = _new_articles(fresh, seen)
         filled = _fill_texts(batch, _texts_missing(articles, seen, batch.article_hashes))
         if not again:
@@ -189,7 +190,9 @@ def ingest(
         found = [c for a, claims, _ in extracted if a.id in keep for c in claims]
         speakers = [s for a, _, spk in extracted if a.id in keep for s in spk]
         registry = batch.speakers()
-        result = merge_claims(_candidates(batch, registry, found, speakers), registry, found, speakers, now)
+        folded = fold_speakers(registry, speakers)
+        candidates = _candidates(batch, folded, found, speakers)
+        result = merge_claims(candidates, registry, found, speakers, now, folded)
         batch.put_claims(replace(c, search=search_terms(c)) for c in result.claims)
         batch.replace_speakers(result.speakers)
         batch.mark_documents({a.id: content_hash(a) for a in again})
@@ -198,9 +201,7 @@ def ingest(
     )
 
 
-def _candidates(
-    batch: StoreBatch, registry: list[Speaker], found: list[Claim], speakers: list[Speaker]
-) -> list[Claim]:
+def _candidates(batch: StoreBatch, fold: Folded, found: list[Claim], speakers: list[Speaker]) -> list[Claim]:
     """The stored claims merging `found` can touch, so that no other claim is built. merge_claims gives
     the same result on these as on every stored claim:
 
@@ -210,7 +211,7 @@ def _candidates(
       the entry it goes to, so the entries holding a found name are a superset of those entries;
     - those whose ids the new claims could collide with.
     """
-    folded, renamed = merge_speakers(list(registry), speakers)
+    folded, renamed = fold[0], renames(fold, speakers)
     found_names = {c.speaker for c in found} | {s.name for s in speakers}
     whole = {old for old, new in renamed.items() if old != new}
     names = (
