@@ -5,12 +5,11 @@ PostgreSQL keeps the claim and article dicts in jsonb columns), so both backends
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, overload
 
-from bot.memory import gc_paused
 from bot.models import Article, Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
 from data.port import StoreError
 from data.records import DigestRun, Feed, SeenItem, StoredArticle
@@ -94,21 +93,21 @@ class ClaimList(Sequence[Claim]):
     def ids(self) -> list[str]:
         return list(map(itemgetter("id"), self._records))
 
-    def summaries(self) -> list[ClaimSummary]:
-        with gc_paused():
+    def summaries(self) -> Iterator[ClaimSummary]:
+        """Each claim's summary, one at a time: the index keeps what it needs of each, not the summary."""
+        for record in self._records:
             try:
-                return [_summary(r) for r in self._records]
+                yield _summary(record)
             except _MALFORMED as exc:
-                bad = next(r for r in self._records if not _readable(r))
-                raise malformed(bad, exc) from None
+                raise malformed(record, exc) from None
 
-
-def _readable(record: Mapping[str, Any]) -> bool:
-    try:
-        _summary(record)
-    except _MALFORMED:
-        return False
-    return True
+    def search_at(self, i: int) -> SearchTerms | None:
+        """The stored search terms of one claim, read from its record when asked for: the index does not
+        keep a hundred thousand of them in memory."""
+        try:
+            return _search_from_json(self._records[i].get("search"))
+        except _MALFORMED as exc:
+            raise malformed(self._records[i], exc) from None
 
 
 def _summary(record: Mapping[str, Any]) -> ClaimSummary:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import numpy as np
 from anyascii import anyascii
@@ -201,12 +201,93 @@ class _Overlay(Sequence[Claim]):
         return found if found is not None else self._base[i]
 
 
+class _Searches(Sequence[SearchTerms]):
+    """Each claim's search terms, read from the store's record when a question asks for them (a ranked
+    few at a time) rather than kept for every claim: a hundred megabytes at 100,000 claims. Terms the
+    store does not hold, or made by an older vocabulary, are worked out once and kept."""
+
+    def __init__(
+        self, claims: Sequence[Claim], total: int | None = None, fixed: dict[int, SearchTerms] | None = None
+    ) -> None:
+        self._claims = claims
+        self._stored = getattr(claims, "search_at", None)
+        self._total = len(claims) if total is None else total
+        self.fixed: dict[int, SearchTerms] = {} if fixed is None else fixed
+
+    def updated(self, total: int, fresh: Mapping[int, SearchTerms]) -> _Searches:
+        return _Searches(self._claims, total, {**self.fixed, **fresh})
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, i: int) -> SearchTerms: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[SearchTerms]: ...
+
+    def __getitem__(self, i: int | slice) -> SearchTerms | list[SearchTerms]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._total))]
+        found = self.fixed.get(i)
+        if found is not None:
+            return found
+        if not 0 <= i < self._total:
+            raise IndexError(i)
+        found = self._stored(i) if self._stored else self._claims[i].search
+        if found is None or not current(found):
+            found = self.fixed[i] = search_terms(self._claims[i])
+        return found
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A term -> positions table as three flat parts, for storing an index: terms, their positions one
+    after another, and where each term's positions start."""
+
+    keys: list[Any]
+    flat: np.ndarray
+    starts: np.ndarray  # len(keys) + 1 offsets into flat
+
+    @classmethod
+    def of(cls, table: Mapping[Any, Sequence[int] | np.ndarray]) -> Packed:
+        keys = list(table)
+        lengths = [len(table[k]) for k in keys]
+        flat = (
+            np.concatenate([np.asarray(table[k], np.int32) for k in keys]) if keys else np.zeros(0, np.int32)
+        )
+        return cls(keys, flat.astype(np.int32), np.concatenate(([0], np.cumsum(lengths))).astype(np.int64))
+
+    def arrays(self) -> dict[Any, np.ndarray]:
+        flat, starts = self.flat, self.starts
+        return {k: flat[starts[i] : starts[i + 1]] for i, k in enumerate(self.keys)}
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """Everything a ClaimIndex holds besides its claims, as arrays and plain values: what a process saves
+    so that the next one (a one-shot `claimbot ask`) loads it in milliseconds instead of indexing every
+    claim. Pure data; data/indexcache.py reads and writes it."""
+
+    postings: Packed
+    context: Packed
+    spoken: Packed
+    by_number: Packed
+    recency: np.ndarray
+    has_figures: np.ndarray
+    speaker_of: np.ndarray
+    speakers: list[str]
+    registry: list[Speaker]
+    parts: dict[str, tuple[bool, _SpeakerPart]]  # speaker -> (registered, its part)
+    fixed: dict[int, SearchTerms]  # search terms worked out at load (the store's were missing or old)
+
+
 @dataclass
 class ClaimIndex:
     """Claims by term and by speaker, with what rapidfuzz needs to find a speaker by any spelling."""
 
     claims: Sequence[Claim] = field(default_factory=list)
-    search: list[SearchTerms] = field(default_factory=list)  # per claim, parallel to claims
+    search: Sequence[SearchTerms] = ()  # per claim, parallel to claims (read when asked for)
     postings: dict[str, np.ndarray] = field(default_factory=dict)  # term -> claim positions
     context: dict[str, np.ndarray] = field(default_factory=dict)  # terms only the source sentences carry
     recency: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # claim_date ordinals
@@ -260,7 +341,9 @@ class ClaimIndex:
     def _build(cls, claims: Sequence[Claim], speakers: Iterable[Speaker]) -> ClaimIndex:
         index = cls(claims=claims)
         given = getattr(claims, "summaries", None)
-        summaries: list[ClaimSummary] = given() if given else [summarise(c) for c in claims]
+        summaries: Iterable[ClaimSummary] = given() if given else (summarise(c) for c in claims)
+        searches = _Searches(claims)
+        has_figures: list[bool] = []
         postings: dict[str, list[int]] = defaultdict(list)
         context: dict[str, list[int]] = defaultdict(list)
         by_speaker: dict[str, list[int]] = defaultdict(list)
@@ -270,8 +353,8 @@ class ClaimIndex:
         for i, summary in enumerate(summaries):
             search = summary.search
             if search is None or not current(search):
-                search = search_terms(claims[i])
-            index.search.append(search)
+                search = searches.fixed[i] = search_terms(claims[i])
+            has_figures.append(summary.has_figures)
             recency.append(summary.day)
             speaker_of.append(speaker_pos.setdefault(summary.speaker, len(speaker_pos)))
             for term in search.own[1:]:
@@ -284,7 +367,8 @@ class ClaimIndex:
         index.postings = {t: np.array(ids, np.int32) for t, ids in postings.items()}
         index.context = {t: np.array(ids, np.int32) for t, ids in context.items()}
         index.recency = np.array(recency, np.int32)
-        index.has_figures = np.array([s.has_figures for s in summaries], bool)
+        index.search = searches
+        index.has_figures = np.array(has_figures, bool)
         index.speaker_of = np.array(speaker_of, np.int32)
         index.speakers = list(speaker_pos)
         index.by_speaker = dict(by_speaker)
@@ -376,7 +460,7 @@ class ClaimIndex:
         total = len(positions)
         old_total = len(self.claims)
         new.claims = _Overlay.of(self.claims, fresh, total)
-        new.search = list(self.search)
+        searches: dict[int, SearchTerms] = {}
         recency = np.resize(self.recency, total)
         has_figures = np.resize(self.has_figures, total)
         speaker_of = np.resize(self.speaker_of, total)
@@ -406,10 +490,7 @@ class ClaimIndex:
                     members(by_number, self.by_number, number).remove(at)
             search = claim.search if current(claim.search) else search_terms(claim)
             assert search is not None
-            if at < old_total:
-                new.search[at] = search
-            else:
-                new.search.append(search)
+            searches[at] = search
             for term in search.own[1:]:
                 gain[term].append(at)
             for term in search.context:
@@ -421,6 +502,8 @@ class ClaimIndex:
             for number in (n for f in claim.figures for n in f.numbers()):
                 insort(members(by_number, self.by_number, number), at)
         new.recency, new.has_figures, new.speaker_of = recency, has_figures, speaker_of
+        old_searches = self.search if isinstance(self.search, _Searches) else _Searches(self.claims)
+        new.search = old_searches.updated(total, searches)
         new.speakers = list(speaker_pos)
         new.postings = _amended(self.postings, lose, gain)
         new.context = _amended(self.context, lose_context, gain_context)
@@ -461,6 +544,62 @@ class ClaimIndex:
         else:
             new._title_terms = dict(self._title_terms)
         return new
+
+    def state(self) -> IndexState:
+        """What to save of this index (see IndexState)."""
+        searches = self.search.fixed if isinstance(self.search, _Searches) else {}
+        return IndexState(
+            postings=Packed.of(self.postings),
+            context=Packed.of(self.context),
+            spoken=Packed.of(self.spoken),
+            by_number=Packed.of(self.by_number),
+            recency=self.recency,
+            has_figures=self.has_figures,
+            speaker_of=self.speaker_of,
+            speakers=list(self.speakers),
+            registry=list(self._registry),
+            parts={name: (speaker is not None, part) for name, (speaker, part) in self._parts.items()},
+            fixed=dict(searches),
+        )
+
+    @classmethod
+    def restore(
+        cls,
+        state: IndexState,
+        claims: Sequence[Claim],
+        titles: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+    ) -> ClaimIndex:
+        """The index a state was saved from, over the same claims in the same order."""
+        index = cls(claims=claims, titles=titles)
+        index.search = _Searches(claims, fixed=dict(state.fixed))
+        index.postings = state.postings.arrays()
+        index.context = state.context.arrays()
+        index.spoken = state.spoken.arrays()
+        index.by_number = {k: v.tolist() for k, v in state.by_number.arrays().items()}
+        index.recency, index.has_figures = state.recency, state.has_figures
+        index.speaker_of, index.speakers = state.speaker_of, list(state.speakers)
+        if not state.speakers:
+            index._registry = list(state.registry)
+            index._speaker_tables({})
+            return index
+        order = np.argsort(state.speaker_of, kind="stable")
+        cuts = np.cumsum(np.bincount(state.speaker_of, minlength=len(state.speakers)))[:-1]
+        index.by_speaker = {
+            name: ids.tolist()
+            for name, ids in zip(state.speakers, np.split(order, cuts), strict=True)
+            if len(ids)
+        }
+        index.vocabulary = sorted({t for t in (*index.postings, *index.context) if not t.startswith("@")})
+        index._registry = list(state.registry)
+        registry = {s.name: s for s in state.registry}
+        known = {
+            name: (registry.get(name) if registered else None, part)
+            for name, (registered, part) in state.parts.items()
+        }
+        index._speaker_tables(
+            {n: entry for n, entry in known.items() if (entry[0] is None) != (n in registry)}
+        )
+        return index
 
     def prepare_updates(self) -> None:
         """Work out now what the first update needs (each claim's position by id), for a long-running
