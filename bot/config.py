@@ -38,6 +38,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     allow_private_urls: bool = False  # fetch loopback/private/link-local hosts too (local setups, tests)
+    cache_dir: Path | None = None  # where a PostgreSQL store's answer index is saved between processes
     max_article_chars: int = 5_000_000  # an article input larger than this is refused before parsing
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR
     digest_max_messages: int = 1  # messages a day's digest may take per chat (the top claims, then "more")
@@ -85,6 +86,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         digest_when_empty=(env.get("CLAIMBOT_DIGEST_WHEN_EMPTY") or "").lower() in ("1", "true", "yes"),
         poll_minutes=_int("CLAIMBOT_POLL_MINUTES", env.get("CLAIMBOT_POLL_MINUTES"), 30, 1),
         send_rate=float(_int("CLAIMBOT_SEND_RATE", env.get("CLAIMBOT_SEND_RATE"), 25, 1)),
+        cache_dir=Path(env["CLAIMBOT_CACHE_DIR"]) if env.get("CLAIMBOT_CACHE_DIR") else None,
         webhook_url=env.get("CLAIMBOT_WEBHOOK_URL") or None,
         webhook_secret=env.get("CLAIMBOT_WEBHOOK_SECRET") or None,
         webhook_listen=env.get("CLAIMBOT_WEBHOOK_LISTEN") or "0.0.0.0",

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.digest import WATERMARK, followed, new_claims, render_digest
 from bot.models import Article, Claim
 from bot.service import ClaimService, SpeakerCard
+from data.indexcache import cache_path
 from data.port import Store
 from data.records import Feed
 
@@ -56,7 +57,7 @@ class Core:
         self.store = store
         self.settings = settings or Settings()
         self.nlp = nlp
-        self.answers = ClaimService(store)
+        self.answers = ClaimService(store, cache_path(store.location, self.settings.cache_dir))
 
     # --- articles in -----------------------------------------------------------------------------------
 

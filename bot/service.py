@@ -7,11 +7,13 @@ when the store's change stamp moved (another process may ingest at any time), so
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -21,7 +23,10 @@ from bot.ask.match import answer_question, match_speaker
 from bot.digest import WATERMARK
 from bot.models import Claim, Speaker
 from bot.vocabulary import concept_label
+from data import indexcache
 from data.port import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 def headlines(store: Store) -> Callable[[], dict[str, str]]:
@@ -47,6 +52,7 @@ class SpeakerCard:
     latest: tuple[Claim, ...]
 
 
+Current = tuple[Hashable, ClaimIndex, dict[str, Speaker]]  # (store stamp, index, speakers by name)
 _REBUILDING = object()  # a stamp no store has: readers that see it wait for the rebuild
 _EMPTY = ClaimIndex.build([], [])
 
@@ -54,30 +60,39 @@ _EMPTY = ClaimIndex.build([], [])
 class ClaimService:
     """Answers questions from the store, reloading its index when the store file changes."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache: Path | None = None) -> None:
         self.store = store
         # (store stamp, index, speakers by name), swapped as one so a reader never mixes two versions
-        self._current: tuple[Hashable, ClaimIndex, dict[str, Speaker]] = (None, ClaimIndex.build([], []), {})
+        self._current: Current = (None, _EMPTY, {})
         # questions are answered in worker threads: one rebuild at a time, the others wait for its result
         self._refresh = threading.Lock()
+        # where the index is saved for the next process (data/indexcache.py); read on the first look only
+        self._cache = cache
+        self._saver = _Saver(cache) if cache is not None else None
+        self._looked = False
 
     @property
     def index(self) -> ClaimIndex:
         return self._fresh()[1]
 
-    def _fresh(self) -> tuple[Hashable, ClaimIndex, dict[str, Speaker]]:
+    def _fresh(self) -> Current:
         current = self._current
-        if self.store.stamp() == current[0]:
+        if self._looked and self.store.stamp() == current[0]:
             return current
         with self._refresh:
             stamp = self.store.stamp()
-            if stamp == self._current[0]:
-                return self._current
-            if current[0] is not None and current[0] is not _REBUILDING:
-                followed = self._follow(current)
-                if followed is not None:
-                    self._current = followed
-                    return followed
+            current = self._current
+            if self._looked and stamp == current[0]:
+                return current
+            first, self._looked = not self._looked, True
+            found = self._saved(stamp) if first and stamp is not None else None
+            if found is None and current[0] is not None and current[0] is not _REBUILDING:
+                found = self._follow(current)
+                if found is not None:
+                    self._save(found)
+            if found is not None:
+                self._current = found
+                return found
             # let the old index go before the new one is built (questions already holding it keep it):
             # two whole indexes at once would be the bot's peak memory
             self._current = (_REBUILDING, _EMPTY, {})
@@ -93,11 +108,36 @@ class ClaimService:
             # little of it is frozen with them.
             gc.collect(1)
             gc.freeze()
+            if exists:
+                self._save(self._current)
             return self._current
 
-    def _follow(
-        self, current: tuple[Hashable, ClaimIndex, dict[str, Speaker]]
-    ) -> tuple[Hashable, ClaimIndex, dict[str, Speaker]] | None:
+    def _saved(self, stamp: Hashable) -> Current | None:
+        """The index a process saved, at this stamp or followed to it; None when there is none to use."""
+        if self._cache is None:
+            return None
+        saved = indexcache.load(self._cache)
+        if saved is None:
+            return None
+        index = ClaimIndex.restore(saved.state, saved.claims, headlines(self.store))
+        loaded = (saved.stamp, index, {s.name: s for s in saved.state.registry})
+        if saved.stamp == stamp:
+            return loaded
+        followed = self._follow(loaded)
+        if followed is not None:
+            self._save(followed)
+        return followed
+
+    def saved(self) -> None:
+        """Wait until the index is saved for the next process (the saving thread runs on its own)."""
+        if self._saver is not None:
+            self._saver.wait()
+
+    def _save(self, current: Current) -> None:
+        if self._saver is not None:
+            self._saver.offer(current[0], current[1])
+
+    def _follow(self, current: Current) -> Current | None:
         """The index brought up to date from what changed since its stamp, when the store can tell (its
         own process wrote, or a database that numbers its changes): milliseconds, where a rebuild takes
         seconds at 100,000 claims. None: rebuild."""
@@ -151,3 +191,40 @@ class ClaimService:
     def closest_names(self, name: str) -> tuple[str, ...]:
         match = match_speaker(name, self.index)
         return match.unsure
+
+
+class _Saver:
+    """Saves the newest index to the cache file in a thread of its own, so neither a question nor a write
+    waits for it; offers made while it saves are folded into one more save of the newest. The thread is
+    not a daemon: a one-shot `claimbot ask` prints its answer, then finishes the save before it exits."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._job: tuple[Hashable, ClaimIndex] | None = None
+        self._thread: threading.Thread | None = None
+
+    def offer(self, stamp: Hashable, index: ClaimIndex) -> None:
+        with self._lock:
+            self._job = (stamp, index)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="claimbot-index-save")
+                self._thread.start()
+
+    def wait(self) -> None:
+        """Until the saves offered so far are written."""
+        while (thread := self._thread) is not None:
+            thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._job = self._job, None
+                if job is None:
+                    self._thread = None
+                    return
+            stamp, index = job
+            try:
+                indexcache.save(self._path, stamp, index.state(), index.claims)
+            except Exception:  # a cache that cannot be written costs the next process time, nothing else
+                log.warning("could not save the answer index to %s", self._path, exc_info=True)

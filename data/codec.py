@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, overload
 
+import orjson
+
 from bot.models import Article, Claim, ClaimSummary, Figure, SearchTerms, Source, Speaker
 from data.port import StoreError
 from data.records import DigestRun, Feed, SeenItem, StoredArticle
@@ -66,8 +68,9 @@ class ClaimList(Sequence[Claim]):
     Answering needs every claim's summary but only a handful of whole claims; building all 100,000 up
     front would cost a second of start-up."""
 
-    def __init__(self, records: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, records: Sequence[Mapping[str, Any]], ids: Sequence[str] | None = None) -> None:
         self._records = records
+        self._ids = ids  # given when the records are read lazily, so the ids need not parse them all
         self._built: dict[int, Claim] = {}
 
     def __len__(self) -> int:
@@ -91,7 +94,14 @@ class ClaimList(Sequence[Claim]):
         return claim
 
     def ids(self) -> list[str]:
+        if self._ids is not None:
+            return list(self._ids)
         return list(map(itemgetter("id"), self._records))
+
+    def record_bytes(self, i: int) -> bytes:
+        """One claim's record as JSON, as stored (for saving the answer index beside its claims)."""
+        raw = getattr(self._records, "raw", None)
+        return raw(i) if raw else orjson.dumps(self._records[i])
 
     def summaries(self) -> Iterator[ClaimSummary]:
         """Each claim's summary, one at a time: the index keeps what it needs of each, not the summary."""

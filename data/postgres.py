@@ -103,6 +103,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX documents_hash ON documents (hash);
     ALTER TABLE changes ADD COLUMN speakers bigint NOT NULL DEFAULT 0;
     ALTER TABLE changes ADD COLUMN rebuilt bigint NOT NULL DEFAULT 0;
+    ALTER TABLE changes
+        ADD COLUMN instance text NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text);
     """,
 ]
 SCHEMA = len(MIGRATIONS)
@@ -657,33 +659,35 @@ class PostgresStore:
             return r.count()
 
     def stamp(self) -> Hashable:
-        """The change counter every claims batch that wrote something bumps."""
+        """This database's own random id (a database made again under the same URL has another) and the
+        change counter every claims batch that wrote something bumps."""
         with self._reads() as r:
-            row = r._conn.execute("SELECT counter FROM changes").fetchone()
-        return int(row[0]) if row else None
+            row = r._conn.execute("SELECT instance, counter FROM changes").fetchone()
+        return (str(row[0]), int(row[1])) if row else None
 
     def changes(self, since: Hashable) -> ClaimChanges | None:
         """The claims (and the registry, and headlines) written by batches numbered after `since`, read
         in one repeatable-read transaction so they agree with the counter returned."""
-        if not isinstance(since, int):
+        if not (isinstance(since, tuple) and len(since) == 2 and isinstance(since[1], int)):
             return None
+        instance, seen = since
         with self._reads() as r:
             conn = r._conn
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             try:
-                row = conn.execute("SELECT counter, speakers, rebuilt FROM changes").fetchone()
-                if row is None or row[2] > since or row[0] < since:
+                row = conn.execute("SELECT instance, counter, speakers, rebuilt FROM changes").fetchone()
+                if row is None or row[0] != instance or row[3] > seen or row[1] < seen:
                     return None
-                counter, speakers_at = int(row[0]), int(row[1])
-                if counter == since:
-                    return ClaimChanges(counter)
-                records = r._column("SELECT record FROM claims WHERE changed > %s ORDER BY seq", (since,))
+                stamp, speakers_at = (instance, int(row[1])), int(row[2])
+                if stamp == since:
+                    return ClaimChanges(stamp)
+                records = r._column("SELECT record FROM claims WHERE changed > %s ORDER BY seq", (seen,))
                 found = conn.execute(
                     "SELECT id, title, CASE WHEN title IS NULL THEN left(record->>'text', 2000) END "
                     "FROM articles WHERE changed > %s",
-                    (since,),
+                    (seen,),
                 ).fetchall()
-                registry = r.speakers() if speakers_at > since else None
+                registry = r.speakers() if speakers_at > seen else None
             finally:
                 conn.execute("COMMIT")
         titles = {doc: title for doc, t, text in found if (title := headline({"title": t, "text": text}))}
@@ -691,7 +695,7 @@ class PostgresStore:
             claims = [claim_from_json(record) for record in records]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StoreError(f"{self.location}: a claim record is malformed ({exc!r})") from exc
-        return ClaimChanges(counter, claims, registry, titles)
+        return ClaimChanges(stamp, claims, registry, titles)
 
     # --- writes
 

@@ -105,7 +105,7 @@ def summarise(claim: Claim) -> ClaimSummary:
 
 
 @dataclass(frozen=True)
-class _SpeakerPart:
+class SpeakerPart:
     """What the index keeps of one version of a speaker's names and roles, so an update reuses it."""
 
     folded: tuple[str, ...]  # folded name, aliases and roles
@@ -115,12 +115,12 @@ class _SpeakerPart:
     named: frozenset[str] = frozenset()  # terms of the name and aliases, places left out
 
 
-def _part_of(speaker: Speaker, registered: bool = True) -> _SpeakerPart:
+def _part_of(speaker: Speaker, registered: bool = True) -> SpeakerPart:
     if not registered:  # a claim's speaker missing from the registry: known by its name alone
-        return _SpeakerPart((fold_name(speaker.name),), frozenset(terms(speaker.name)))
+        return SpeakerPart((fold_name(speaker.name),), frozenset(terms(speaker.name)))
     texts = (speaker.name, *speaker.aliases, *speaker.roles)
     names = (speaker.name, *speaker.aliases)
-    return _SpeakerPart(
+    return SpeakerPart(
         folded=tuple(dict.fromkeys(fold_name(t) for t in texts)),
         described=frozenset().union(*(terms(t) for t in texts)),
         roles=frozenset().union(*(terms(r) for r in speaker.roles)),
@@ -130,8 +130,8 @@ def _part_of(speaker: Speaker, registered: bool = True) -> _SpeakerPart:
 
 
 def _named_terms(
-    before: Mapping[str, tuple[Speaker | None, _SpeakerPart]],
-    after: Mapping[str, tuple[Speaker | None, _SpeakerPart]],
+    before: Mapping[str, tuple[Speaker | None, SpeakerPart]],
+    after: Mapping[str, tuple[Speaker | None, SpeakerPart]],
     name: str,
 ) -> set[str]:
     """The terms that name a speaker before or after an update, for the `spoken` entries to redo."""
@@ -180,6 +180,19 @@ class _Overlay(Sequence[Claim]):
         if isinstance(base, _Overlay):
             return cls(base._base, {**base._fresh, **fresh}, total)
         return cls(base, fresh, total)
+
+    def ids(self) -> list[str]:
+        given = getattr(self._base, "ids", None)
+        found = list(given()) if given else [c.id for c in self._base]
+        found.extend([""] * (self._total - len(found)))
+        for i, claim in self._fresh.items():
+            found[i] = claim.id
+        return found
+
+    def record_bytes(self, i: int) -> bytes | None:
+        """A claim's stored record as JSON, when it is the store's unchanged (None: make it afresh)."""
+        raw = getattr(self._base, "record_bytes", None)
+        return None if i in self._fresh or raw is None else raw(i)
 
     def __len__(self) -> int:
         return self._total
@@ -278,7 +291,7 @@ class IndexState:
     speaker_of: np.ndarray
     speakers: list[str]
     registry: list[Speaker]
-    parts: dict[str, tuple[bool, _SpeakerPart]]  # speaker -> (registered, its part)
+    parts: dict[str, tuple[bool, SpeakerPart]]  # speaker -> (registered, its part)
     fixed: dict[int, SearchTerms]  # search terms worked out at load (the store's were missing or old)
 
 
@@ -318,7 +331,7 @@ class ClaimIndex:
     titles: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None
     _title_terms: dict[str, frozenset[str]] = field(default_factory=dict)
     _registry: list[Speaker] = field(default_factory=list)
-    _parts: dict[str, tuple[Speaker | None, _SpeakerPart]] = field(default_factory=dict)
+    _parts: dict[str, tuple[Speaker | None, SpeakerPart]] = field(default_factory=dict)
     _named: dict[str, set[str]] = field(default_factory=dict)  # a name's term -> speakers it names
     _positions: dict[str, int] | None = None  # claim id -> position, made on the first update
 
@@ -379,13 +392,11 @@ class ClaimIndex:
         index.spoken = {term: index._spoken_by(names) for term, names in named.items()}
         return index
 
-    def _speaker_tables(
-        self, known: Mapping[str, tuple[Speaker | None, _SpeakerPart]]
-    ) -> dict[str, set[str]]:
+    def _speaker_tables(self, known: Mapping[str, tuple[Speaker | None, SpeakerPart]]) -> dict[str, set[str]]:
         """The tables of names, aliases, roles and initials, from each speaker's part (taken from `known`
         while the speaker is unchanged, so an update works out only what is new); returns the speakers
         each name term names, for `spoken`."""
-        parts: dict[str, tuple[Speaker | None, _SpeakerPart]] = {}
+        parts: dict[str, tuple[Speaker | None, SpeakerPart]] = {}
         for speaker in self._registry:
             seen = known.get(speaker.name)
             parts[speaker.name] = seen if seen and seen[0] == speaker else (speaker, _part_of(speaker))
