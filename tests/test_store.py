@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from tinydb import TinyDB
 
+import data.storage as storage_module
 import data.store as store_module
 from bot.models import Claim, Figure, Source, Speaker
 from data.records import Feed
@@ -460,3 +461,41 @@ def test_an_ingest_reads_the_claims_file_once(path: Path, monkeypatch: pytest.Mo
         batch.put_claims([UNICODE])
     assert reads.count(path) == 1
     assert ClaimStore(path).claims() == [MINIMAL, FULL, UNICODE]
+
+
+LAYOUTS: list[dict[str, dict[str, Any]]] = [
+    {},
+    {"empty": {}},
+    {"claims": {"1": {"text": "a line\nbreak and a } brace", "n": [1, 2.5]}, "2": {}}, "_meta": {"1": {}}},
+    {"t": {"1": {"é": "😀", "nested": {"a": [{"b": None}]}}}, "u": {}},
+    {"t": {'odd"key': {"v": 1}}},  # a key this layout does not read itself: the whole-file parser does
+]
+
+
+@pytest.mark.parametrize("tables", LAYOUTS)
+def test_the_file_is_plain_json_one_record_a_line(tables: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    storage = AtomicJSONStorage(path)
+    storage.write(tables)
+    raw = path.read_bytes()
+    assert json.loads(raw) == tables  # any JSON reader, TinyDB's own JSONStorage included, reads it
+    records = sum(len(t) for t in tables.values())
+    assert raw.count(b"\n") == 2 + 2 * len(tables) + records
+    assert AtomicJSONStorage(path).read() == tables
+    read_by_line = storage_module._parse_lines(raw) is not None  # never a parser's copy of the whole file
+    assert read_by_line == ('odd"key' not in str(tables))
+
+
+def test_a_file_in_another_layout_is_read_whole_and_written_a_record_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.json"
+    tables = {"claims": {"1": claim_to_json(FULL)}, "_meta": {"1": {"schema": 3}}}
+    path.write_text(json.dumps(tables, indent=2))  # hand-made, or from an older claimbot
+    store = ClaimStore(path)
+    assert store.claims() == [FULL]
+    with store.batch() as batch:
+        batch.put_claims([replace(FULL, id="c-2")])
+    lines = path.read_bytes().splitlines()
+    assert lines[:2] == [b"{", b'"claims":{'] and lines[2].startswith(b'"1":{')
+    assert [c.id for c in ClaimStore(path).claims()] == ["c-full", "c-2"]
+    with TinyDB(path) as db:  # TinyDB's own storage still reads the file
+        assert len(db.table("claims")) == 2
