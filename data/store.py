@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import defaultdict
 from collections.abc import (
     Callable,
     Collection,
@@ -38,6 +39,7 @@ from collections.abc import (
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import methodcaller
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -175,13 +177,15 @@ class _Keys:
     100,000 of them. Copied per batch, each speaker's set only when that batch changes it."""
 
     def __init__(self, table: Mapping[str, Mapping[str, Any]], key: str, group: str | None) -> None:
-        self.where = {doc.get(key): doc_id for doc_id, doc in table.items()}
-        self.next_id = max((int(doc_id) for doc_id in table), default=0) + 1
+        doc_ids, docs = list(table), list(table.values())
+        self.where = dict(zip(map(methodcaller("get", key), docs), doc_ids, strict=True))
+        self.next_id = max(map(int, doc_ids), default=0) + 1
         self.group = group
-        self.groups: dict[Any, set[str]] = {}
+        groups: defaultdict[Any, set[str]] = defaultdict(set)
         if group is not None:
-            for doc_id, doc in table.items():
-                self.groups.setdefault(doc.get(group), set()).add(doc_id)
+            for doc_id, name in zip(doc_ids, map(methodcaller("get", group), docs), strict=True):
+                groups[name].add(doc_id)
+        self.groups: dict[Any, set[str]] = dict(groups)
         self._own: set[Any] = set(self.groups)  # groups this copy may change in place
 
     def copy(self) -> _Keys:
@@ -824,6 +828,7 @@ class ClaimStore:
                 claims.start(raw)  # refuses a newer or broken file before anything else is touched
                 if cached is not None:
                     claims.keys = {name: keys.copy() for name, keys in list(cached[2].items())}
+                claims.keys_of(CLAIMS)  # part of loading the file, once per version: an ingest needs them
                 if raw and STATE_TABLES & set(raw):
                     state.get()  # copies the old state tables out before the claims file can drop them
                 articles = _articles_file(self.path)
