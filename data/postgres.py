@@ -348,11 +348,30 @@ class _StateWrites(_Reads):
         )
 
 
+Registry = tuple[int, dict[str, tuple[int, Any]], list[Speaker]]  # (speakers' change number, rows, speakers)
+
+
+class _Kept:
+    """The speaker registry as a store last read or wrote it, with the change number it was at: an ingest
+    reads the whole registry (thousands of entries in a big store) only when another writer changed it."""
+
+    def __init__(self) -> None:
+        self.registry: Registry | None = None
+        self._lock = threading.Lock()
+
+    def offer(self, registry: Registry) -> None:
+        with self._lock:
+            if self.registry is None or self.registry[0] <= registry[0]:
+                self.registry = registry
+
+
 class _Batch(_StateWrites):
     """A claims batch: one transaction under the claims lock."""
 
-    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], kept: _Kept | None = None) -> None:
         super().__init__(conn)
+        self._kept = kept or _Kept()
+        self.written: Registry | None = None  # the registry this batch wrote
         self._counter: int | None = None
         self._registry: dict[str, tuple[int, Any]] | None = None  # as this batch read it, while unchanged
         self.open = True
@@ -415,10 +434,19 @@ class _Batch(_StateWrites):
         self._speakers_changed()
 
     def speakers(self) -> list[Speaker]:
-        """The registry, remembered with each entry's row for replace_speakers to compare against."""
-        rows = self._conn.execute("SELECT name, pos, record FROM speakers ORDER BY pos").fetchall()
-        self._registry = {name: (pos, record) for name, pos, record in rows}
-        return [speaker_from_json(record) for _, _, record in rows]
+        """The registry, remembered with each entry's row for replace_speakers to compare against; taken
+        from the store's copy while the registry has not changed since (the speakers' change number says)."""
+        row = self._conn.execute("SELECT speakers FROM changes").fetchone()
+        version = int(row[0]) if row else -1
+        kept = self._kept.registry
+        if kept is not None and kept[0] == version:
+            self._registry, found = dict(kept[1]), list(kept[2])
+        else:
+            rows = self._conn.execute("SELECT name, pos, record FROM speakers ORDER BY pos").fetchall()
+            self._registry = {name: (pos, record) for name, pos, record in rows}
+            found = [speaker_from_json(record) for _, _, record in rows]
+            self._kept.offer((version, dict(self._registry), list(found)))
+        return found
 
     def _speakers_changed(self) -> None:
         self._registry = None
@@ -427,7 +455,8 @@ class _Batch(_StateWrites):
     def replace_speakers(self, speakers: Iterable[Speaker]) -> None:
         """Only the entries that changed are written: the registry is rewritten by every ingest."""
         self._check_open()
-        new = {s.name: (pos, speaker_to_json(s)) for pos, s in enumerate(speakers)}
+        speakers_list = list(speakers)
+        new = {s.name: (pos, speaker_to_json(s)) for pos, s in enumerate(speakers_list)}
         old = self._registry
         if old is None:
             rows = self._conn.execute("SELECT name, pos, record FROM speakers").fetchall()
@@ -449,6 +478,7 @@ class _Batch(_StateWrites):
                 )
         if gone or changed:
             self._speakers_changed()
+            self.written = (self._tick(), new, speakers_list)  # kept by the store once committed
 
     def mark_documents(self, docs: Mapping[str, str]) -> None:
         self._check_open()
@@ -511,6 +541,7 @@ class PostgresStore:
     def __init__(self, url: str, *, min_size: int = 1, max_size: int = 4, timeout: float = 30.0) -> None:
         self.url = url
         self._batch_threads: set[int] = set()
+        self._kept = _Kept()
         try:
             self._pool = ConnectionPool(
                 url,
@@ -715,14 +746,17 @@ class PostgresStore:
         """One transaction under the claims lock; on an exception it is rolled back."""
         with self._one_at_a_time():
             try:
-                with self._pool.connection() as conn, conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (CLAIMS_LOCK,))
-                    batch = _Batch(conn)
-                    try:
-                        yield batch
-                    finally:
-                        batch.open = False
-                        batch._conn = _Ended()  # type: ignore[assignment]
+                with self._pool.connection() as conn:
+                    with conn.transaction():
+                        conn.execute("SELECT pg_advisory_xact_lock(%s)", (CLAIMS_LOCK,))
+                        batch = _Batch(conn, self._kept)
+                        try:
+                            yield batch
+                        finally:
+                            batch.open = False
+                            batch._conn = _Ended()  # type: ignore[assignment]
+                    if batch.written is not None:
+                        self._kept.offer(batch.written)
             except psycopg.Error as exc:
                 raise StoreError(f"{self.location}: {str(exc).strip()}") from exc
 

@@ -308,3 +308,21 @@ def test_one_digest_lock_holder_at_a_time(make_store: MakeStore) -> None:
             assert not also
     with two.digest_lock() as held:
         assert held
+
+
+def test_a_batch_sees_the_registry_another_writer_left(make_store: MakeStore) -> None:
+    mine, theirs = make_store(), make_store()
+    with mine.batch() as batch:
+        batch.replace_speakers([Speaker("Ana Lima")])
+    with mine.batch() as batch:
+        assert batch.speakers() == [Speaker("Ana Lima")]
+    with theirs.batch() as batch:
+        assert batch.speakers() == [Speaker("Ana Lima")]
+        batch.replace_speakers([Speaker("Ana Lima", roles=("mayor",)), Speaker("Ben Ode")])
+    with mine.batch() as batch:  # not the copy it kept from its own write
+        assert batch.speakers() == [Speaker("Ana Lima", roles=("mayor",)), Speaker("Ben Ode")]
+    with pytest.raises(ValueError), mine.batch() as batch:
+        batch.replace_speakers([Speaker("Gone")])
+        raise ValueError("rolled back")
+    with mine.batch() as batch:  # a rolled-back write is not kept either
+        assert [s.name for s in batch.speakers()] == ["Ana Lima", "Ben Ode"]
