@@ -207,6 +207,12 @@ def _full_names(speaker: Speaker) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1 << 14)
+def _spelled_out(speaker: Speaker) -> frozenset[str]:
+    """A speaker's full names of more than one word."""
+    return frozenset(n for n in _full_names(speaker) if not _lone(n))
+
+
 def _as_person(name: str, kind: str) -> bool:
     return kind == PERSON or (kind == ORGANISATION and _personal(name))
 
@@ -262,6 +268,8 @@ def _acronym_join(new: Speaker, registry: list[Speaker]) -> int | None:
     an acronym with the new speaker."""
     new_short = {a for a in (new.name, *new.aliases) if is_acronym(a)}
     new_long = _full_names(new) - new_short if new.kind != PERSON else set()
+    if not new_short and not new_long:
+        return None  # nothing to abbreviate or to be abbreviated by
     fits = []
     for i, known in enumerate(registry):
         if known.kind == ANONYMOUS:
@@ -322,11 +330,10 @@ def _match_speaker(new: Speaker, registry: list[Speaker]) -> int | None:
                 return i
         found = _surname_join(new, [registry[i] for i in named])
         return named[found] if found is not None else None
-    mine = {n for n in _full_names(new) if not _lone(n)}
+    mine = _spelled_out(new)
     for i in named:
         known = registry[i]
-        theirs = {n for n in _full_names(known) if not _lone(n)}
-        if any(_names_match(a, known.kind, b, new.kind) for a in theirs for b in mine):
+        if any(_names_match(a, known.kind, b, new.kind) for a in _spelled_out(known) for b in mine):
             return i
     # a stored surname alone is joined by a full name only as above: the one titled person bearing it
     for i in named:
