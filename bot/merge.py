@@ -20,6 +20,7 @@ from bot.extract.speakers import (
     ORGANISATION,
     PERSON,
     better_name,
+    normalised,
     same_speaker,
 )
 from bot.lexicon import COMPANY_WORDS, ORG_WORDS, TITLE_WORDS
@@ -253,11 +254,31 @@ def _bears_surname(lone: Speaker, other: Speaker) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 14)
+def _surname_keys(speaker: Speaker) -> tuple[frozenset[str], frozenset[str]]:
+    """What a surname alone must share with one of a speaker's full names to be borne by it (see
+    surname_match): the first letter of its last word, or (a family name written first) its first word.
+    A cheap test that leaves out most of a big registry before the fuzzy one."""
+    names = [n.split() for n in _full_names(speaker) if not _lone(n)]
+    return frozenset(_last_initial(words[-1]) for words in names), frozenset(words[0] for words in names)
+
+
+def _last_initial(word: str) -> str:
+    """The first letter of the last word of a name as same_speaker compares it ("O'Brien" -> b)."""
+    words = normalised(word).split()
+    return words[-1][:1] if words else ""
+
+
 def _surname_join(lone: Speaker, candidates: list[Speaker]) -> int | None:
     """The one candidate a surname alone joins: the only person bearing it, holding the title it came with."""
     if lone.kind == ANONYMOUS or not _lone(lone.name) or is_description(lone.name, lone.kind):
         return None
-    bearers = [i for i, c in enumerate(candidates) if _bears_surname(lone, c)]
+    initial = _last_initial(lone.name)
+    bearers = [
+        i
+        for i, c in enumerate(candidates)
+        if (initial in (keys := _surname_keys(c))[0] or lone.name in keys[1]) and _bears_surname(lone, c)
+    ]
     if len(bearers) == 1 and _surname_of(lone, candidates[bearers[0]]):
         return bearers[0]
     return None

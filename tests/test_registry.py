@@ -454,3 +454,24 @@ def test_an_empty_stored_name_is_no_full_name_for_a_surname() -> None:
     from bot.merge import _surname_of
 
     assert not _surname_of(spk("Diaz", PERSON, (), ("president",)), spk("", PERSON, (), ("president",)))
+
+
+FULL_NAMES = [
+    "Pat O'Brien", "Lee Seong-kweun", "Maria Benchmark", "Ana de la Cruz", "Jan van der Berg",
+    "Dmitri Zelenskyy", "Kwame Mensah-Bonsu", "Sofia Marquez", "Acme Holdings Inc.", "Bo Li",
+]  # fmt: skip
+LONE_NAMES = [
+    "Brien", "O'Brien", "Lee", "Benchmark", "Bench", "Cruz", "Berg", "Zelensky", "Zelenskiy", "Mensah-Bonsu",
+    "Bonsu", "Marques", "Acme", "Li", "Seong-kweun", "Maria",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("full", FULL_NAMES)
+def test_the_surname_prefilter_never_leaves_out_a_bearer(full: str) -> None:
+    from bot.merge import _bears_surname, _last_initial, _surname_keys
+
+    holder = Speaker(full, PERSON)
+    first_letters, first_words = _surname_keys(holder)
+    for lone in LONE_NAMES:
+        if _bears_surname(Speaker(lone, PERSON), holder):
+            assert _last_initial(lone) in first_letters or lone in first_words, (full, lone)

@@ -510,6 +510,11 @@ def _norm(name: str) -> str:
     return " ".join(name.split())
 
 
+def normalised(name: str) -> str:
+    """A name as same_speaker compares it: lower case, no article, legal form, possessive or punctuation."""
+    return _norm(name)
+
+
 def _similar_word(a: str, b: str) -> bool:
     if a == b:
         return True
