@@ -205,7 +205,7 @@ def measure(store: Store, location: str, nlp: Any, articles: list[Any]) -> dict[
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
     ap.add_argument("--backends", nargs="+", default=["tinydb", "postgresql"])
     ap.add_argument("--pg", help="an empty PostgreSQL database to use (default: a throwaway cluster)")
     ap.add_argument("--child-rss", help=argparse.SUPPRESS)
